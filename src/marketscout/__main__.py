@@ -1,0 +1,3 @@
+from marketscout.cli import main
+
+main()

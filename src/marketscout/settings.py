@@ -1,0 +1,59 @@
+"""One settings object: defaults, then a TOML file, then environment variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from marketscout.errors import InputError
+
+APP = "marketscout"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where marketscout keeps its data and where it fetches from."""
+
+    home: Path
+    cache_dir: Path
+    urls: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "marketscout.duckdb"
+
+    def url(self, source: str, default: str) -> str:
+        """The base URL for `source`: `MARKETSCOUT_<SOURCE>_URL` wins over the config file."""
+        return self.urls.get(source.lower(), default)
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from defaults, `<home>/config.toml`, then `MARKETSCOUT_*` variables."""
+    env = os.environ if env is None else env
+    home = Path(env.get("MARKETSCOUT_HOME") or platformdirs.user_data_dir(APP)).expanduser()
+    config: dict[str, object] = {}
+    config_file = home / "config.toml"
+    if config_file.exists():
+        try:
+            config = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(
+                f"The configuration file is not valid TOML: {exc}",
+                where=str(config_file),
+                fix="Fix the syntax or delete the file to use the defaults.",
+            ) from exc
+    cache = Path(
+        env.get("MARKETSCOUT_CACHE")
+        or str(config.get("cache_dir", ""))
+        or platformdirs.user_cache_dir(APP)
+    ).expanduser()
+    urls = {str(k).lower(): str(v) for k, v in dict(config.get("urls", {}) or {}).items()}  # type: ignore[call-overload]
+    for key, value in env.items():
+        if key.startswith("MARKETSCOUT_") and key.endswith("_URL"):
+            urls[key[len("MARKETSCOUT_") : -len("_URL")].lower()] = value
+    return Settings(home=home, cache_dir=cache, urls=urls)

@@ -1,0 +1,42 @@
+"""The embedded snapshot: Parquet tables and a manifest shipped inside the package."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from marketscout.errors import StoreError
+from marketscout.provenance import Provenance
+from marketscout.store import Store
+
+MANIFEST = "manifest.json"
+
+
+def snapshot_dir() -> Path:
+    return Path(str(resources.files("marketscout.snapshot")))
+
+
+def read_manifest(folder: Path | None = None) -> dict[str, Any]:
+    path = (folder or snapshot_dir()) / MANIFEST
+    if not path.exists():
+        raise StoreError(
+            "The embedded snapshot is missing.",
+            where=str(path),
+            fix="Run `marketscout snapshot build --raw ../shared/data` or reinstall marketscout.",
+        )
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def load_snapshot(store: Store, folder: Path | None = None) -> None:
+    """Load every source of the snapshot into the store, one transaction per source."""
+    folder = folder or snapshot_dir()
+    manifest = read_manifest(folder)
+    for entry in manifest["sources"]:
+        tables = {name: pd.read_parquet(folder / file) for name, file in entry["tables"].items()}
+        store.load(tables, Provenance.from_dict(entry["provenance"]))
+    store.set_meta("snapshot_built", str(manifest.get("built", "")))

@@ -1,0 +1,159 @@
+"""Reading publishers' and users' files defensively: one place for encodings, separators,
+compression, decimal commas and the error messages that name file, row and column.
+
+Row numbers in messages are the line numbers a spreadsheet shows (header = row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gzip
+import io
+import zipfile
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from marketscout.errors import InputError
+
+MISSING = {"", "na", "n/a", "nan", "null", "none", "..", ":", "-", "."}
+
+
+def read_bytes(path: Path, member: str | None = None) -> bytes:
+    """The raw content of a plain, gzip or zip file; truncated archives raise InputError."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"File not found: {path}", where=str(path), fix="Check the path.")
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "rb") as fh:
+                data = fh.read()
+        elif path.suffix == ".zip":
+            with zipfile.ZipFile(path) as zf:
+                names = [n for n in zf.namelist() if not n.endswith("/")]
+                chosen = member or _single_member(names, path)
+                data = zf.read(chosen)
+        else:
+            data = path.read_bytes()
+    except (EOFError, gzip.BadGzipFile, zipfile.BadZipFile, zlib.error, KeyError) as exc:
+        raise InputError(
+            f"The archive is damaged or truncated ({exc}).",
+            where=str(path),
+            fix="Download the file again; if it came from marketscout, delete it from the cache.",
+        ) from exc
+    if not data.strip():
+        raise InputError("The file is empty.", where=str(path), fix="Check the export step.")
+    return data
+
+
+def _single_member(names: list[str], path: Path) -> str:
+    tables = [n for n in names if n.lower().endswith((".csv", ".txt", ".tsv"))]
+    if len(tables) != 1:
+        raise InputError(
+            f"Expected one CSV inside the zip, found {tables or names}.",
+            where=str(path),
+            fix="Unzip it and import the table you mean.",
+        )
+    return tables[0]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding: UTF-8 (with or without BOM), else Latin-1 (always decodes)."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def sniff_separator(text: str) -> str:
+    """The field separator among , ; tab and |, judged on the first lines."""
+    head = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {sep: head.count(sep) for sep in ",;\t|"}
+        return max(counts, key=lambda s: counts[s])
+
+
+def read_csv(
+    path: Path,
+    *,
+    required: Sequence[str] = (),
+    sep: str | None = None,
+    skiprows: int = 0,
+    member: str | None = None,
+) -> pd.DataFrame:
+    """A CSV as text columns (no type guessing), with the required columns checked."""
+    text, _ = decode(read_bytes(path, member))
+    separator = sep or sniff_separator("\n".join(text.splitlines()[skiprows:]))
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            dtype=str,
+            keep_default_na=False,
+            skiprows=skiprows,
+            skipinitialspace=True,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(
+            f"The file cannot be read as a table: {exc}",
+            where=str(path),
+            fix="Check that it is a CSV with one header row and the same number of fields per row.",
+        ) from exc
+    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    frame = frame.loc[:, [not c.startswith("Unnamed:") for c in frame.columns]]
+    require_columns(frame, required, path)
+    return frame
+
+
+def require_columns(frame: pd.DataFrame, required: Sequence[str], path: Path | str) -> None:
+    """Raise naming each missing column and the closest column present."""
+    present = list(frame.columns)
+    lowered = {c.lower(): c for c in present}
+    missing = [c for c in required if c not in present and c.lower() not in lowered]
+    if missing:
+        hints = []
+        for col in missing:
+            close = difflib.get_close_matches(col.lower(), list(lowered), n=1, cutoff=0.6)
+            hints.append(f"'{col}'" + (f" (found '{lowered[close[0]]}')" if close else ""))
+        raise InputError(
+            f"Missing column(s) {', '.join(hints)}.",
+            where=f"{path}, header row; columns present: {', '.join(present) or 'none'}",
+            fix=f"The file needs the columns {', '.join(required)}.",
+        )
+    frame.rename(columns={lowered[c.lower()]: c for c in required if c not in present}, inplace=True)
+
+
+def to_number(values: pd.Series, *, path: Path | str, column: str, first_row: int = 2) -> pd.Series:
+    """Parse numbers written as 1234.5, 1 234,5, 1,234.5 or 1234,5; blanks become NaN."""
+    text = values.astype(str).str.strip().str.replace("\u00a0", "").str.replace(" ", "")
+    text = text.where(~text.str.lower().isin(MISSING), "")
+    comma_decimal = text.str.fullmatch(r"-?[\d.]*,\d+") & ~text.str.fullmatch(r"-?\d{1,3}(,\d{3})+")
+    text = text.where(~comma_decimal, text.str.replace(".", "", regex=False).str.replace(",", "."))
+    text = text.str.replace(",", "", regex=False)
+    numbers = pd.to_numeric(text.replace("", None), errors="coerce")
+    bad = numbers.isna() & (text != "")
+    if bad.any():
+        pos = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"Not a number: {values.iloc[pos]!r} in column '{column}'.",
+            where=f"{path}, row {first_row + pos}, column '{column}'",
+            fix="Write numbers with digits only (a decimal point or comma is fine).",
+        )
+    return numbers.astype(float)
+
+
+def reject_duplicates(frame: pd.DataFrame, keys: Sequence[str], path: Path | str) -> None:
+    """Raise on rows that repeat the same key, naming the first two rows."""
+    dup = frame.duplicated(subset=list(keys), keep=False)
+    if dup.any():
+        rows = (dup.to_numpy().nonzero()[0][:2] + 2).tolist()
+        raise InputError(
+            f"Duplicated rows for {', '.join(keys)}: {frame.loc[dup, list(keys)].iloc[0].tolist()}.",
+            where=f"{path}, rows {rows[0]} and {rows[1]}",
+            fix="Keep one row per key, or sum the values before importing.",
+        )

@@ -1,0 +1,195 @@
+"""The DuckDB store: the only module that opens database connections.
+
+It owns the schema, replaces one source's rows in a single transaction (a failed load leaves
+the previous data untouched), records provenance with every load, and answers queries.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from marketscout.errors import StoreError
+from marketscout.provenance import Provenance
+
+
+def _schema_sql() -> str:
+    return resources.files("marketscout").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+class Store:
+    """A marketscout database. Use `open_store` for the user's store, `Store()` for memory."""
+
+    def __init__(self, path: Path | str = ":memory:", *, read_only: bool = False) -> None:
+        self.path = str(path)
+        try:
+            self._con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreError(
+                f"Cannot open the database: {exc}",
+                where=self.path,
+                fix="Another marketscout process may be writing to it; wait for it to finish "
+                "and try again.",
+            ) from exc
+        if not read_only:
+            self._con.execute(_schema_sql())
+        self._columns = {
+            table: [c[0] for c in self._con.execute(f"DESCRIBE {table}").fetchall()]
+            for (table,) in self._con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def tables(self) -> list[str]:
+        return sorted(t for t in self._columns if t not in ("provenance", "meta"))
+
+    def columns(self, table: str) -> list[str]:
+        """The columns of a data table (without source_id)."""
+        self._check_table(table)
+        return [c for c in self._columns[table] if c != "source_id"]
+
+    def _check_table(self, table: str) -> None:
+        if table not in self._columns or table in ("provenance", "meta"):
+            raise StoreError(
+                f"Unknown table '{table}'.",
+                fix=f"Known tables: {', '.join(self.tables)}.",
+            )
+
+    def load(self, tables: Mapping[str, pd.DataFrame], provenance: Provenance) -> None:
+        """Replace all rows of `provenance.source_id` in one transaction, with its provenance."""
+        frames = {
+            name: self._conform(name, frame, provenance.source_id) for name, frame in tables.items()
+        }
+        con = self._con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            old = con.execute(
+                "SELECT tables FROM provenance WHERE source_id = ?", [provenance.source_id]
+            ).fetchone()
+            for name in set(old[0].split(",") if old and old[0] else []) | set(frames):
+                con.execute(f"DELETE FROM {name} WHERE source_id = ?", [provenance.source_id])
+            for name, frame in frames.items():
+                con.register("_incoming", frame)
+                cols = ", ".join(f'"{c}"' for c in frame.columns)
+                con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _incoming")
+                con.unregister("_incoming")
+            record = provenance.to_dict() | {"tables": ",".join(sorted(frames))}
+            con.execute("DELETE FROM provenance WHERE source_id = ?", [provenance.source_id])
+            keys = list(record)
+            con.execute(
+                f"INSERT INTO provenance ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
+                [record[k] for k in keys],
+            )
+            con.execute("COMMIT")
+        except Exception as exc:
+            con.execute("ROLLBACK")
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(
+                f"Loading '{provenance.source_id}' failed, nothing was changed: {exc}",
+                where=self.path,
+                fix="Check the input file; the store keeps its previous data.",
+            ) from exc
+
+    def _conform(self, table: str, frame: pd.DataFrame, source_id: str) -> pd.DataFrame:
+        self._check_table(table)
+        expected = self.columns(table)
+        missing = [c for c in expected if c not in frame.columns]
+        if missing:
+            raise StoreError(
+                f"Table '{table}' is missing column(s) {', '.join(missing)}.",
+                fix="This is a bug in the parser that produced it; please report it.",
+            )
+        out = frame[expected].copy()
+        out.insert(0, "source_id", source_id)
+        return out
+
+    def remove(self, source_id: str) -> None:
+        """Delete one source's rows and provenance, in one transaction."""
+        found = [p for p in self.provenance() if p.source_id == source_id]
+        if not found:
+            raise StoreError(f"No source '{source_id}' in the store.", where=self.path)
+        self._con.execute("BEGIN TRANSACTION")
+        tables = self._con.execute(
+            "SELECT tables FROM provenance WHERE source_id = ?", [source_id]
+        ).fetchone()
+        for name in (tables[0] or "").split(",") if tables else []:
+            if name:
+                self._con.execute(f"DELETE FROM {name} WHERE source_id = ?", [source_id])
+        self._con.execute("DELETE FROM provenance WHERE source_id = ?", [source_id])
+        self._con.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Run a read query and return a DataFrame."""
+        return self._con.execute(sql, list(params)).df()
+
+    def table(self, name: str, source_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """A whole data table, optionally only some sources' rows."""
+        self._check_table(name)
+        if source_ids is None:
+            return self.query(f"SELECT * FROM {name}")
+        marks = ", ".join("?" * len(source_ids)) or "NULL"
+        return self.query(f"SELECT * FROM {name} WHERE source_id IN ({marks})", source_ids)
+
+    def provenance(self, source_id: str | None = None) -> list[Provenance]:
+        """Provenance records, all or one."""
+        frame = self.query("SELECT * FROM provenance ORDER BY source_id")
+        records = [Provenance.from_dict(r) for r in frame.to_dict("records")]
+        return [r for r in records if source_id is None or r.source_id == source_id]
+
+    def meta(self, key: str) -> str | None:
+        row = self._con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+@contextmanager
+def open_store(db_path: Path, *, read_only: bool = False) -> Iterator[Store]:
+    """Open the user's store, creating it from the embedded snapshot on first use.
+
+    A new store is built in a temporary file beside the target and moved into place, so an
+    interrupted first run never leaves a half-initialised database behind.
+    """
+    db_path = Path(db_path)
+    if not db_path.exists():
+        _initialise(db_path)
+    store = Store(db_path, read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _initialise(db_path: Path) -> None:
+    from marketscout.snapshot import load_snapshot
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".init-", suffix=".duckdb", dir=db_path.parent)
+    os.close(fd)
+    Path(tmp).unlink()
+    try:
+        with Store(tmp) as store:
+            load_snapshot(store)
+        if not db_path.exists():  # another process may have won the race: keep theirs
+            Path(tmp).replace(db_path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+        Path(tmp + ".wal").unlink(missing_ok=True)
