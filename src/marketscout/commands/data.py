@@ -1,1 +1,52 @@
-"""CLI commands."""
+"""`marketscout data ...`: what data feeds each criterion, and where it came from."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from marketscout import criteria
+from marketscout.commands import data_app
+from marketscout.commands._common import Format, console, emit, rich_table, to_json, user_store
+
+
+@data_app.command("status")
+def status(
+    home: str = typer.Option("LTU", help="Home country (ISO3 or name)."),
+    year: int | None = typer.Option(None, help="Latest year to use (default: latest in store)."),
+    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json."),
+) -> None:
+    """For each criterion: source and year, coverage of candidate markets, provenance, gaps."""
+    with user_store() as store:
+        rows = criteria.status(criteria.compute_all(store, home, year=year))
+    if fmt is Format.json:
+        emit(to_json({"home": home, "criteria": rows}), None)
+        return
+    if fmt is Format.csv:
+        import pandas as pd
+
+        flat = pd.DataFrame(rows).drop(columns=["provenance"])
+        emit(flat.to_csv(index=False), None)
+        return
+    table = Table(title=f"Data behind the seven criteria (home: {home})")
+    for col in ("criterion", "source (year)", "coverage", "notes / how to get"):
+        table.add_column(col)
+    for r in rows:
+        share = f"{r['covered']}/{r['candidates']} ({float(r['coverage']):.0%})"  # type: ignore[arg-type]
+        advice = " ".join([*r["notes"], str(r["how_to_get"])]).strip()  # type: ignore[misc]
+        label = "no data" if not r["covered"] else f"{r['source']} ({r['year']})"
+        table.add_row(str(r["criterion"]), label, share, advice)
+    console.print(table)
+
+
+@data_app.command("sources")
+def sources() -> None:
+    """Every source in the store with its provenance (publisher, URL, edition, sha256)."""
+    import pandas as pd
+
+    with user_store() as store:
+        records = [p.to_dict() for p in store.provenance()]
+    frame = pd.DataFrame(records)[
+        ["source_id", "publisher", "edition", "rows", "countries", "years", "partial", "retrieved"]
+    ]
+    console.print(rich_table(frame, title="Sources in the store"))

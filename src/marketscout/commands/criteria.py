@@ -1,0 +1,47 @@
+"""`marketscout criteria`: the candidate-by-criterion matrix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from marketscout import countries, criteria
+from marketscout.cli import app
+from marketscout.commands._common import Format, console, emit, rich_table, to_json, user_store
+
+
+@app.command("criteria")
+def show_criteria(
+    home: str = typer.Option("LTU", help="Home country (ISO3 or name)."),
+    year: int | None = typer.Option(None, help="Latest year to use (default: latest in store)."),
+    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json."),
+    output: Path | None = typer.Option(None, help="Write to this file instead of the screen."),
+) -> None:
+    """Print each candidate market's value on each of the seven criteria, with sources."""
+    with user_store() as store:
+        found = criteria.compute_all(store, home, year=year)
+    frame = criteria.matrix(found)
+    if fmt is Format.json:
+        payload = {
+            "home": countries.to_iso3(home),
+            "criteria": [
+                {"id": c.id, "name": c.name, "unit": c.unit, "direction": c.direction,
+                 "year": c.year, "source": c.source, "coverage": round(c.coverage, 4)}
+                for c in found
+            ],
+            "values": {
+                iso3: {k: (None if v != v else v) for k, v in row.items()}
+                for iso3, row in frame.to_dict("index").items()
+            },
+        }
+        emit(to_json(payload), output)
+    elif fmt is Format.csv:
+        emit(frame.reset_index().to_csv(index=False), output)
+    else:
+        shown = frame.dropna(how="all").reset_index()
+        shown.insert(1, "market", shown["iso3"].map(countries.name))
+        console.print(rich_table(shown, title=f"Criteria for home {home}"))
+        for c in found:
+            console.print(f"[bold]{c.id}[/]: {c.source} ({c.year or 'n/a'}), "
+                          f"{c.n_covered}/{c.n_candidates} markets", highlight=False)

@@ -1,0 +1,71 @@
+"""The seven criteria: a registry and the candidate-by-criterion matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+from marketscout import countries
+from marketscout.criteria import digital, dsm, exports, fdi, horizon, innovation, survey
+from marketscout.criteria.base import Criterion
+from marketscout.store import Store
+
+Compute = Callable[..., Criterion]
+
+REGISTRY: dict[str, Compute] = {
+    "innovation": innovation.compute,
+    "horizon": horizon.compute,
+    "digital": digital.compute,
+    "fdi": fdi.compute,
+    "exports": exports.compute,
+    "dsm": dsm.compute,
+    "survey": survey.compute,
+}
+
+
+def compute_all(
+    store: Store,
+    home: str,
+    *,
+    year: int | None = None,
+    exclude: Sequence[str] = (),
+    only: Sequence[str] | None = None,
+) -> list[Criterion]:
+    """Every criterion (or `only` some) for `home` over the candidate markets."""
+    home = countries.to_iso3(home, where="--home")
+    cands = countries.candidates(home, exclude)
+    return [REGISTRY[c](store, home, cands, year=year) for c in (only or REGISTRY)]
+
+
+def matrix(criteria: Sequence[Criterion]) -> pd.DataFrame:
+    """Candidates (rows, ISO3) by criteria (columns)."""
+    return pd.DataFrame({c.id: c.values for c in criteria})
+
+
+
+
+def status(criteria: Sequence[Criterion]) -> list[dict[str, object]]:
+    """Per criterion: source and year, coverage, provenance, and how to get missing data."""
+    return [
+        {
+            "criterion": c.id,
+            "name": c.name,
+            "source": c.source,
+            "year": c.year,
+            "covered": c.n_covered,
+            "candidates": c.n_candidates,
+            "coverage": round(c.coverage, 4),
+            "partial": c.partial,
+            "provenance": [
+                {k: p.to_dict()[k] for k in ("source_id", "url", "retrieved", "sha256", "licence")}
+                for p in c.sources
+            ],
+            "notes": list(c.notes),
+            "how_to_get": c.how_to_get if (not c.available or c.partial) else "",
+        }
+        for c in criteria
+    ]
+
+
+__all__ = ["REGISTRY", "Criterion", "compute_all", "matrix", "status"]

@@ -1,0 +1,56 @@
+"""Shared logic for bilateral money flows into or out of the home country (FDI, exports)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from marketscout.criteria.base import Criterion, empty, on_candidates, provenance_of, source_rank
+from marketscout.store import Store
+
+
+def choose_source(rows: pd.DataFrame) -> pd.DataFrame:
+    """One source and unit: the user's import first, then the widest coverage in its latest year.
+
+    Sources in different units (USD, EUR) are never mixed in one criterion.
+    """
+    rows = rows.assign(pref=rows["source_id"].map(source_rank))
+    latest = rows.groupby("source_id")["year"].transform("max")
+    cover = rows[rows["year"] == latest].groupby("source_id")["partner"].nunique()
+    order = sorted(cover.index, key=lambda s: (source_rank(s), -cover[s], s))
+    return rows[rows["source_id"] == order[0]]
+
+
+def compute_bilateral(
+    store: Store,
+    table: str,
+    spec: dict[str, object],
+    how: str,
+    home: str,
+    candidates: Sequence[str],
+    year: int | None = None,
+    mean_years: int = 1,
+) -> Criterion:
+    """Latest-year value per partner (or the mean over the last `mean_years` years)."""
+    rows = store.query(
+        f"SELECT source_id, partner, year, value, unit FROM {table} WHERE home = ?"
+        + (" AND year <= ?" if year else ""),
+        [home, year] if year else [home],
+    )
+    if rows.empty:
+        return empty(spec, candidates, how)
+    rows = choose_source(rows.dropna(subset=["value"]))
+    last = int(rows["year"].max())
+    window = rows[rows["year"] > last - mean_years]
+    values = window.groupby("partner")["value"].mean()
+    unit = str(window["unit"].iloc[0])
+    span = str(last) if mean_years == 1 else f"{last - mean_years + 1}-{last} mean"
+    return Criterion(
+        values=on_candidates(values, candidates),
+        year=span,
+        sources=provenance_of(store, window["source_id"].unique().tolist()),
+        how_to_get=how,
+        notes=("Markets not reported by the source have no value (not zero).",),
+        **(spec | {"unit": unit}),  # type: ignore[arg-type]
+    )

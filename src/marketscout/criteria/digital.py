@@ -1,0 +1,59 @@
+"""Digital: IMD World Digital Competitiveness, score or a documented rank-to-score conversion."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from marketscout.criteria.base import Criterion, empty, on_candidates, provenance_of, source_rank
+from marketscout.store import Store
+
+SPEC = {"id": "digital", "name": "IMD World Digital Competitiveness", "unit": "score 0-100",
+        "direction": 1}
+HOW = ("IMD tables are proprietary: import yours with `marketscout data import imd FILE` "
+       "(economy, score or rank, year).")
+
+
+def rank_to_score(rank: pd.Series, n_economies: pd.Series) -> pd.Series:
+    """Percentile score from a rank: 100 for first, 0 for last of n ranked economies.
+
+    score = 100 * (n - rank) / (n - 1). Used only where IMD publishes ranks without scores;
+    it keeps the order and spacing of ranks, not the distances between IMD's own scores.
+    """
+    return 100.0 * (n_economies - rank) / (n_economies - 1)
+
+
+def compute(
+    store: Store, home: str, candidates: Sequence[str], year: int | None = None
+) -> Criterion:
+    """The latest IMD year (at or before `year`), preferring the user's own import."""
+    rows = store.query(
+        "SELECT source_id, iso3, year, score, rank, n_economies FROM imd"
+        + (" WHERE year <= ?" if year else ""),
+        [year] if year else [],
+    )
+    if rows.empty:
+        return empty(SPEC, candidates, HOW)
+    rows["pref"] = rows["source_id"].map(source_rank)
+    latest = int(rows["year"].max())
+    chosen = rows[rows["year"] == latest]
+    chosen = chosen[chosen["pref"] == chosen["pref"].min()]
+    converted = chosen["score"].isna() & chosen["rank"].notna() & chosen["n_economies"].notna()
+    score = chosen["score"].where(
+        ~converted, rank_to_score(chosen["rank"], chosen["n_economies"].astype(float))
+    )
+    notes = []
+    if converted.any():
+        notes.append(
+            f"{int(converted.sum())} values are ranks converted to scores: "
+            "100 * (n - rank) / (n - 1)."
+        )
+    return Criterion(
+        values=on_candidates(pd.Series(score.to_numpy(), index=chosen["iso3"]), candidates),
+        year=str(latest),
+        sources=provenance_of(store, chosen["source_id"].unique().tolist()),
+        how_to_get=HOW,
+        notes=tuple(notes),
+        **SPEC,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,139 @@
+"""Each criterion on a small hand-built store, checked against hand-computed values."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from marketscout import criteria
+from marketscout.criteria import digital, exports, fdi, horizon, innovation, survey
+from marketscout.provenance import Provenance
+from marketscout.store import Store
+
+CANDS = ["DEU", "FRA", "POL", "USA"]
+
+
+def prov(source_id: str, partial: bool = False) -> Provenance:
+    return Provenance(source_id=source_id, title=source_id, publisher="pub", url="u",
+                      licence="l", edition="e", partial=partial)
+
+
+def participations(rows: list[tuple[str, str, str, float, int]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["project_id", "iso3", "role", "ec_contribution",
+                                        "start_year"])
+    return frame.assign(org_id=[f"o{i}" for i in range(len(frame))], org_type="PRC",
+                        programme="H2020")
+
+
+def test_horizon_counts_distinct_joint_projects(store: Store) -> None:
+    rows = [
+        ("P1", "LTU", "coordinator", 10.0, 2015), ("P1", "DEU", "participant", 5.0, 2015),
+        ("P1", "DEU", "participant", 7.0, 2015),  # two German partners: still one project
+        ("P2", "LTU", "participant", 1.0, 2018), ("P2", "FRA", "coordinator", 4.0, 2018),
+        ("P2", "DEU", "thirdParty", float("nan"), 2018),
+        ("P3", "DEU", "coordinator", 3.0, 2019), ("P3", "FRA", "participant", 3.0, 2019),
+    ]
+    store.load({"horizon_participation": participations(rows)}, prov("cordis_h2020"))
+    result = horizon.compute(store, "LTU", CANDS)
+    assert result.values.to_dict() == {"DEU": 2.0, "FRA": 1.0, "POL": 0.0, "USA": 0.0}
+    joint = horizon.joint_projects(store, "LTU")
+    assert joint.loc["DEU", "ec_contribution"] == 12.0  # P1 5+7; P2's German share is missing
+    assert joint.loc["FRA", "ec_contribution"] == 4.0
+    assert horizon.compute(store, "LTU", CANDS, first_year=2016).values["DEU"] == 1.0
+    assert horizon.compute(store, "LTU", CANDS, year=2016).values["FRA"] == 0.0
+    assert result.year == "2015-2019" and result.coverage == 1.0
+
+
+def gii(edition: int, scores: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame({"iso3": list(scores), "edition": edition, "code": "GII",
+                         "name": "GII", "score": list(scores.values()), "rank": 1.0})
+
+
+def test_innovation_uses_latest_complete_edition_and_says_why(store: Store) -> None:
+    store.load({"gii": gii(2019, {"DEU": 58.2, "FRA": 54.3, "POL": 41.3})}, prov("wipo_gii_2019"))
+    store.load({"gii": gii(2024, {"DEU": 56.0})}, prov("gii_partial", partial=True))
+    result = innovation.compute(store, "LTU", CANDS)
+    assert result.year == "2019"
+    assert result.values["DEU"] == 58.2 and math.isnan(result.values["USA"])
+    assert result.n_covered == 3 and result.coverage == 0.75
+    assert "2024" in result.notes[0]
+    assert innovation.compute(store, "LTU", CANDS, year=2018).available is False
+
+
+def test_innovation_prefers_the_users_import_for_the_same_edition(store: Store) -> None:
+    store.load({"gii": gii(2023, {"DEU": 1.0})}, prov("wipo_gii_2023"))
+    store.load({"gii": gii(2023, {"DEU": 2.0, "FRA": 3.0})}, prov("user_gii"))
+    assert innovation.compute(store, "LTU", CANDS).values.dropna().to_dict() == {
+        "DEU": 2.0, "FRA": 3.0}
+
+
+def test_digital_converts_ranks_to_scores(store: Store) -> None:
+    frame = pd.DataFrame({"iso3": ["DEU", "FRA", "USA", "DEU"], "year": [2024, 2024, 2024, 2023],
+                          "score": [float("nan"), 80.0, float("nan"), 99.0],
+                          "rank": [1.0, 5.0, 67.0, 2.0], "n_economies": [67, 67, 67, 64]})
+    store.load({"imd": frame}, prov("imd_partial", partial=True))
+    result = digital.compute(store, "LTU", CANDS)
+    assert result.year == "2024"
+    # 100 * (n - rank) / (n - 1): first 100, last 0; a published score is kept as it is
+    assert result.values["DEU"] == 100.0 and result.values["USA"] == 0.0
+    assert result.values["FRA"] == 80.0
+    assert result.partial and "converted" in result.notes[0]
+
+
+def bilateral(values: dict[str, float], year: int, unit: str, home: str = "LTU") -> pd.DataFrame:
+    return pd.DataFrame({"home": home, "partner": list(values), "year": year,
+                         "value": list(values.values()), "unit": unit})
+
+
+def test_exports_never_mix_units_and_prefer_wider_coverage(store: Store) -> None:
+    store.load({"exports": bilateral({"DEU": 5.0, "POL": 3.0, "USA": 1.0}, 2023, "USD")},
+               prov("exports_partial_top", partial=True))
+    store.load({"exports": bilateral({"FRA": 9.0}, 2023, "EUR")}, prov("other_partial", True))
+    result = exports.compute(store, "LTU", CANDS)
+    assert result.unit == "USD"
+    assert result.values.dropna().to_dict() == {"DEU": 5.0, "POL": 3.0, "USA": 1.0}
+
+
+def test_exports_three_year_mean(store: Store) -> None:
+    rows = pd.concat([bilateral({"DEU": v}, y, "EUR") for y, v in
+                      [(2020, 1.0), (2021, 2.0), (2022, 3.0), (2023, 7.0)]])
+    store.load({"exports": rows}, prov("user_exports"))
+    assert exports.compute(store, "LTU", CANDS).values["DEU"] == 7.0
+    mean3 = exports.compute(store, "LTU", CANDS, mean_years=3)
+    assert mean3.values["DEU"] == 4.0 and mean3.year == "2021-2023 mean"
+
+
+def test_fdi_is_for_the_home_country_only(store: Store) -> None:
+    rows = pd.concat([bilateral({"DEU": 5700.0}, 2023, "EUR million"),
+                      bilateral({"DEU": 1.0}, 2023, "EUR million", home="LVA")])
+    store.load({"fdi_inward": rows.assign(basis="immediate")}, prov("bol_fdi_partial", True))
+    result = fdi.compute(store, "LTU", CANDS)
+    assert result.values.dropna().to_dict() == {"DEU": 5700.0}
+    assert result.unit == "EUR million"
+
+
+def test_survey_borda_points(store: Store) -> None:
+    rows = pd.DataFrame({"association": ["A", "A", "A", "B", "B"],
+                         "market": ["DEU", "POL", "USA", "POL", "FRA"],
+                         "position": [1, 2, 3, 1, 2]})
+    store.load({"survey": rows}, prov("user_survey"))
+    values = survey.compute(store, "LTU", CANDS).values
+    # A: DEU 3, POL 2, USA 1; B: POL 2, FRA 1; mean over two associations
+    assert values.to_dict() == {"DEU": 1.5, "FRA": 0.5, "POL": 2.0, "USA": 0.5}
+
+
+def test_empty_store_reports_every_criterion_as_unavailable(store: Store) -> None:
+    found = criteria.compute_all(store, "Lithuania")
+    assert [c.id for c in found] == list(criteria.REGISTRY)
+    assert not any(c.available for c in found)
+    rows = criteria.status(found)
+    assert all(r["covered"] == 0 and "marketscout data" in str(r["how_to_get"]) for r in rows)
+    assert all(c.source == "no data" for c in found)
+
+
+@pytest.mark.parametrize("home", ["LTU", "Lithuania", "LT"])
+def test_home_is_never_a_candidate(store: Store, home: str) -> None:
+    found = criteria.compute_all(store, home, exclude=["RUS"])
+    assert "LTU" not in found[0].values.index and "RUS" not in found[0].values.index

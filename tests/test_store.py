@@ -1,0 +1,122 @@
+"""The store replaces one source atomically, records provenance and survives bad loads."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from marketscout.errors import StoreError
+from marketscout.provenance import Provenance
+from marketscout.store import Store, open_store
+
+
+def prov(source_id: str = "test_gii", **kw: object) -> Provenance:
+    base = {"title": "GII", "publisher": "WIPO", "url": "https://example.org/gii.csv",
+            "licence": "CC BY", "edition": "2019", "rows": 2}
+    return Provenance(source_id=source_id, **(base | kw))  # type: ignore[arg-type]
+
+
+def gii_rows(scores: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "iso3": ["LTU", "DEU", "FRA"][: len(scores)], "edition": 2019, "code": "GII",
+        "name": "Global Innovation Index", "score": scores, "rank": range(1, len(scores) + 1),
+    })
+
+
+def test_load_then_query_with_provenance(store: Store) -> None:
+    store.load({"gii": gii_rows([41.5, 58.2])}, prov())
+    got = store.query("SELECT iso3, score FROM gii ORDER BY iso3")
+    assert got.to_dict("list") == {"iso3": ["DEU", "LTU"], "score": [58.2, 41.5]}
+    (record,) = store.provenance()
+    assert record.source_id == "test_gii" and record.publisher == "WIPO"
+
+
+def test_reload_replaces_only_that_source(store: Store) -> None:
+    store.load({"gii": gii_rows([1.0, 2.0])}, prov("a"))
+    store.load({"gii": gii_rows([3.0])}, prov("b"))
+    store.load({"gii": gii_rows([5.0, 6.0, 7.0])}, prov("a"))
+    counts = store.query("SELECT source_id, count(*) AS n FROM gii GROUP BY 1 ORDER BY 1")
+    assert counts.to_dict("list") == {"source_id": ["a", "b"], "n": [3, 1]}
+
+
+def test_a_failed_load_leaves_previous_data_untouched(store: Store) -> None:
+    store.load({"gii": gii_rows([41.5, 58.2])}, prov(edition="2019"))
+    # the first table is fine, the second cannot be cast (year is not an integer)
+    bad = pd.DataFrame({"iso3": ["LTU"], "year": ["not a year"], "score": [1.0], "rank": [1.0],
+                        "n_economies": [60]})
+    with pytest.raises(StoreError, match="nothing was changed"):
+        store.load({"gii": gii_rows([9.0, 9.0, 9.0]), "imd": bad}, prov())
+    assert sorted(store.query("SELECT score FROM gii")["score"]) == [41.5, 58.2]
+    assert store.provenance()[0].edition == "2019"
+
+
+def test_a_load_missing_a_column_is_refused(store: Store) -> None:
+    with pytest.raises(StoreError, match="missing column"):
+        store.load({"gii": gii_rows([1.0]).drop(columns=["rank"])}, prov())
+    assert store.query("SELECT count(*) AS n FROM gii")["n"][0] == 0
+
+
+def test_unknown_table_is_refused(store: Store) -> None:
+    with pytest.raises(StoreError, match="Unknown table 'nope'"):
+        store.load({"nope": gii_rows([1.0])}, prov())
+
+
+def test_remove_source(store: Store) -> None:
+    store.load({"gii": gii_rows([1.0])}, prov("a"))
+    store.remove("a")
+    assert store.provenance() == [] and store.table("gii").empty
+    with pytest.raises(StoreError):
+        store.remove("a")
+
+
+def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "m.duckdb"
+    holder = Store(db)
+    try:
+        code = (
+            "import sys\nfrom marketscout.store import Store\nfrom marketscout.errors import "
+            f"StoreError\ntry:\n    Store({str(db)!r})\nexcept StoreError as e:\n"
+            "    print(e); sys.exit(3)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 3, done.stderr
+        assert "another marketscout process" in done.stdout.lower()
+    finally:
+        holder.close()
+
+
+def test_open_store_initialises_from_snapshot_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+
+    def fake_snapshot(store: Store) -> None:
+        calls.append(1)
+        store.load({"gii": gii_rows([1.0])}, prov())
+
+    monkeypatch.setattr("marketscout.snapshot.load_snapshot", fake_snapshot)
+    db = tmp_path / "sub" / "m.duckdb"
+    with open_store(db) as s:
+        assert len(s.table("gii")) == 1
+    with open_store(db) as s:
+        assert len(s.table("gii")) == 1
+    assert calls == [1]
+    assert [p.name for p in db.parent.iterdir()] == ["m.duckdb"]  # no temp file left
+
+
+def test_interrupted_initialisation_leaves_no_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(store: Store) -> None:
+        raise StoreError("snapshot unreadable")
+
+    monkeypatch.setattr("marketscout.snapshot.load_snapshot", broken)
+    db = tmp_path / "m.duckdb"
+    with pytest.raises(StoreError), open_store(db):
+        pass
+    assert list(tmp_path.iterdir()) == []
