@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from marketscout.store import Store
+from marketscout.store import Store, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO.parent / "shared" / "data"
@@ -35,10 +37,49 @@ def store() -> Iterator[Store]:
         yield s
 
 
+@pytest.fixture(scope="session")
+def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store initialised from the embedded snapshot, once per test session."""
+    db = tmp_path_factory.mktemp("snapshot") / "marketscout.duckdb"
+    with open_store(db):
+        pass
+    return db
+
+
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An isolated MARKETSCOUT_HOME so tests never touch the user's data folder."""
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, snapshot_db: Path) -> Path:
+    """An isolated MARKETSCOUT_HOME holding a fresh copy of the snapshot store, so tests never
+    touch the user's data folder and need not rebuild the store each time."""
     folder = tmp_path / "home"
+    folder.mkdir()
+    shutil.copy(snapshot_db, folder / "marketscout.duckdb")
     monkeypatch.setenv("MARKETSCOUT_HOME", str(folder))
     monkeypatch.setenv("MARKETSCOUT_CACHE", str(tmp_path / "cache"))
     return folder
+
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run `marketscout ARGS` in-process through `cli.main`: (exit code, stdout, stderr)."""
+    from marketscout import cli
+    from marketscout.commands import _common
+
+    # wide consoles, so that long paths and messages are not folded across lines
+    monkeypatch.setattr(cli.err, "width", 1000)
+    monkeypatch.setattr(_common.console, "width", 1000)
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["marketscout", *args])
+        try:
+            cli.main()
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke

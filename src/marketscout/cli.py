@@ -21,14 +21,26 @@ err = Console(stderr=True)
 
 def _register() -> None:
     """Attach the command groups (each module adds its commands to `app`)."""
-    from marketscout.commands import data, index, rank, snapshot  # noqa: F401
+    from marketscout.commands import (  # noqa: F401
+        criteria,
+        data,
+        data_import,
+        index,
+        index_robust,
+        rank,
+        snapshot,
+    )
 
 
 def main() -> None:
-    """Entry point: run the app and turn marketscout errors into a message and exit code 2."""
+    """Entry point: run the app and turn marketscout errors into a message and exit code 2.
+
+    Usage errors, --help and normal exits are handled by Typer itself (standalone mode); only
+    our own errors reach the handler below.
+    """
     _register()
     try:
-        app(standalone_mode=False)
+        app()
     except MarketscoutError as exc:
         err.print(f"[bold red]Error:[/] {exc.what}", highlight=False)
         if exc.where:
@@ -36,15 +48,3 @@ def main() -> None:
         if exc.fix:
             err.print(f"[bold]What to do:[/] {exc.fix}", highlight=False)
         sys.exit(2)
-    except typer.Abort:
-        err.print("Aborted.")
-        sys.exit(1)
-    except Exception as exc:  # click's usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        raise

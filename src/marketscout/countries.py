@@ -47,13 +47,15 @@ BACI_CODES: dict[int, str] = {
     842: "USA",
     579: "NOR",
     58: "BEL",  # Belgium-Luxembourg before 1999
+    711: "ZAF",  # Southern African Customs Union in older HS92 years
+    891: "SRB",  # Serbia and Montenegro before 2006
 }
 
 # World Bank aggregate codes (regions, income and lending groups, World).
 AGGREGATE_CODES: frozenset[str] = frozenset(
     """AFE AFW ARB CEB CSS EAP EAR EAS ECA ECS EMU EUU FCS HIC HPC IBD IBT IDA IDB IDX INX LAC
     LCN LDC LIC LMC LMY LTE MEA MIC MNA NAC OED OSS PRE PSS PST SAS SSA SSF SST TEA TEC TLA TMN
-    TSA TSS UMC WLD EU27 EU28 EA19 EA20 EU OECD""".split()
+    TSA TSS UMC WLD EU27 EU28 EA19 EA20 EU OECD""".split()  # noqa: SIM905
 )
 
 # Names of aggregates: matched as whole words after normalisation.
@@ -177,10 +179,7 @@ def suggestions(value: str, n: int = 3) -> list[str]:
 
 def to_iso3(value: str | int, *, where: str | None = None) -> str:
     """Map a name or code to ISO3; an unknown value raises with the closest known names."""
-    if isinstance(value, int):
-        found = from_baci(value)
-    else:
-        found = _lookup(value)
+    found = from_baci(value) if isinstance(value, int) else _lookup(value)
     if found is None:
         close = suggestions(str(value))
         hint = f"Did you mean {', '.join(close)}?" if close else "No similar name is known."

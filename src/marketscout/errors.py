@@ -36,7 +36,7 @@ class StoreError(MarketscoutError):
     """The database could not be opened, read or written."""
 
 
-class DataNotAvailable(MarketscoutError):
+class DataNotAvailableError(MarketscoutError):
     """The store holds no data for what was asked."""
 
 

@@ -7,7 +7,7 @@ present it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -54,7 +54,7 @@ class Options:
 
 @dataclass(frozen=True)
 class PriorityList:
-    """The ranked markets with scores, intervals, tiers and contributions, and how they were made."""
+    """Ranked markets with scores, intervals, tiers and contributions, and how they were made."""
 
     home: str
     markets: pd.DataFrame  # one row per ranked market, best first
@@ -206,18 +206,15 @@ def _criterion_columns(
     return pd.DataFrame(cols)
 
 
-def with_options(options: Options, **changes: Any) -> Options:
-    """A copy of the options with some fields changed."""
-    return replace(options, **changes)
-
-
 def contributions(plist: PriorityList) -> pd.DataFrame:
     """Markets (ISO3) by criteria: each criterion's contribution to the score."""
     cols = {c.id: plist.markets[f"{c.id}_contribution"].to_numpy() for c in plist.used}
     return pd.DataFrame(cols, index=plist.markets["iso3"])
 
 
-def compare(plist: PriorityList, other: Sequence[str], name: str = "previous list") -> dict[str, Any]:
+def compare(
+    plist: PriorityList, other: Sequence[str], name: str = "previous list"
+) -> dict[str, Any]:
     """Overlap, entries and exits against another list, and the criteria behind each change.
 
     A change is explained by the criteria whose contribution for that market differs most from
@@ -232,7 +229,7 @@ def compare(plist: PriorityList, other: Sequence[str], name: str = "previous lis
     def drivers(iso3: str, sign: float) -> list[str]:
         if iso3 not in contrib.index:
             return ["not ranked: too little data"]
-        gap = ((contrib.loc[iso3] - typical) * sign).dropna().sort_values(ascending=False)
+        gap = pd.Series((contrib.loc[iso3] - typical) * sign).dropna().sort_values(ascending=False)
         return [f"{k} ({v * sign:+.1f})" for k, v in gap.head(2).items() if v > 0]
 
     def row(iso3: str, sign: float) -> dict[str, Any]:

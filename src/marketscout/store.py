@@ -150,7 +150,8 @@ class Store:
     def provenance(self, source_id: str | None = None) -> list[Provenance]:
         """Provenance records, all or one."""
         frame = self.query("SELECT * FROM provenance ORDER BY source_id")
-        records = [Provenance.from_dict(r) for r in frame.to_dict("records")]
+        records = [Provenance.from_dict({str(k): v for k, v in r.items()})
+                   for r in frame.to_dict("records")]
         return [r for r in records if source_id is None or r.source_id == source_id]
 
     def meta(self, key: str) -> str | None:

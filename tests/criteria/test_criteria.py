@@ -137,3 +137,13 @@ def test_empty_store_reports_every_criterion_as_unavailable(store: Store) -> Non
 def test_home_is_never_a_candidate(store: Store, home: str) -> None:
     found = criteria.compute_all(store, home, exclude=["RUS"])
     assert "LTU" not in found[0].values.index and "RUS" not in found[0].values.index
+
+
+def test_one_source_can_hold_two_units_and_they_are_not_mixed(store: Store) -> None:
+    rows = pd.concat([bilateral({"DEU": 5.0}, 2023, "USD"),
+                      bilateral({"DEU": 12.0, "POL": 8.0}, 2022, "% of home's total exports")])
+    store.load({"exports": rows}, prov("exports_partial_top", partial=True))
+    result = exports.compute(store, "LTU", CANDS, mean_years=3)
+    assert {result.unit} <= {"USD", "% of home's total exports"}
+    # the share rows cover more partners in their latest year, so they win; never averaged
+    assert result.values.dropna().to_dict() == {"DEU": 12.0, "POL": 8.0}

@@ -34,9 +34,11 @@ def status(
     for r in rows:
         share = f"{r['covered']}/{r['candidates']} ({float(r['coverage']):.0%})"  # type: ignore[arg-type]
         advice = " ".join([*r["notes"], str(r["how_to_get"])]).strip()  # type: ignore[misc]
-        label = "no data" if not r["covered"] else f"{r['source']} ({r['year']})"
+        label = "no data" if not r["covered"] else f"{r['source_ids']} ({r['year']})"
+        label += " [partial]" if r["partial"] else ""
         table.add_row(str(r["criterion"]), label, share, advice)
     console.print(table)
+    console.print("Details of every source: `marketscout data sources`.")
 
 
 @data_app.command("sources")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -14,7 +14,7 @@ from marketscout.commands._common import console, emit, user_store
 from marketscout.reports import export
 
 
-class RankFormat(str, Enum):
+class RankFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -25,7 +25,7 @@ class RankFormat(str, Enum):
 def rank(
     home: str = typer.Option("LTU", help="Home country (ISO3 or name)."),
     top: int = typer.Option(32, help="How many markets to select."),
-    weights: str | None = typer.Option(None, help="Criterion weights, e.g. innovation=1,horizon=2."),
+    weights: str | None = typer.Option(None, help="Criterion weights: innovation=1,horizon=2."),
     recipe: Path | None = typer.Option(None, help="Index recipe (TOML); see docs/index-engine.md."),
     runs: int = typer.Option(1000, help="Monte Carlo replications for rank intervals."),
     seed: int = typer.Option(20261121, help="Random seed (same seed, same result)."),

@@ -52,6 +52,7 @@ def status(criteria: Sequence[Criterion]) -> list[dict[str, object]]:
             "criterion": c.id,
             "name": c.name,
             "source": c.source,
+            "source_ids": c.source_ids,
             "year": c.year,
             "covered": c.n_covered,
             "candidates": c.n_candidates,

@@ -46,6 +46,11 @@ class Criterion:
         return any(p.partial for p in self.sources)
 
     @property
+    def source_ids(self) -> str:
+        """The store's ids of the sources used, e.g. 'wipo_gii_2019', or 'no data'."""
+        return ", ".join(p.source_id for p in self.sources) or "no data"
+
+    @property
     def source(self) -> str:
         """A citation of every source used, or a plain 'no data'."""
         if not self.sources:

@@ -13,13 +13,13 @@ from marketscout.store import Store
 def choose_source(rows: pd.DataFrame) -> pd.DataFrame:
     """One source and unit: the user's import first, then the widest coverage in its latest year.
 
-    Sources in different units (USD, EUR) are never mixed in one criterion.
+    Values in different units (USD, EUR, shares of a total) are never mixed in one criterion.
     """
-    rows = rows.assign(pref=rows["source_id"].map(source_rank))
-    latest = rows.groupby("source_id")["year"].transform("max")
-    cover = rows[rows["year"] == latest].groupby("source_id")["partner"].nunique()
-    order = sorted(cover.index, key=lambda s: (source_rank(s), -cover[s], s))
-    return rows[rows["source_id"] == order[0]]
+    key = rows["source_id"] + "|" + rows["unit"]
+    latest = rows.groupby(key)["year"].transform("max")
+    cover = rows[rows["year"] == latest].groupby(key[rows["year"] == latest])["partner"].nunique()
+    best = sorted(cover.index, key=lambda k: (source_rank(k), -cover[k], k))[0]
+    return rows[key == best]
 
 
 def compute_bilateral(

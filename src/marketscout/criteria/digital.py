@@ -44,9 +44,10 @@ def compute(
         ~converted, rank_to_score(chosen["rank"], chosen["n_economies"].astype(float))
     )
     notes = []
-    if converted.any():
+    n_converted = int((converted & chosen["iso3"].isin(candidates)).sum())
+    if n_converted:
         notes.append(
-            f"{int(converted.sum())} values are ranks converted to scores: "
+            f"{n_converted} values are ranks converted to scores: "
             "100 * (n - rank) / (n - 1)."
         )
     return Criterion(

@@ -43,8 +43,9 @@ def compute(
     notes = []
     later = rows[rows["edition"] > edition]
     if not later.empty:
+        editions = ", ".join(map(str, sorted(later["edition"].unique())))
         notes.append(
-            f"Later partial GII editions exist ({', '.join(map(str, sorted(later.edition.unique())))},"
+            f"Later partial GII editions exist ({editions},"
             f" {later.iso3.nunique()} economies at most) but are incomplete, so edition {edition}"
             " is used; import a complete later edition to use it."
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,11 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _fields(value: Any) -> dict[str, Any]:
+    """A frozen dataclass as a plain dict (its read-only mappings included)."""
+    return {f.name: getattr(value, f.name) for f in fields(value)}
+
+
 def method(plist: PriorityList) -> dict[str, Any]:
     """The recipe, robustness settings and selection rules behind the list."""
     o = plist.options
@@ -39,8 +44,8 @@ def method(plist: PriorityList) -> dict[str, Any]:
         "min_criterion_coverage": o.min_coverage,
         "min_market_coverage": round(o.unit_coverage, 4),
         "tiers": {"core": o.tiers[0], "likely": o.tiers[1], "watch": o.tiers[2]},
-        "recipe": asdict(o.recipe),
-        "uncertainty": {"runs": o.runs, "seed": o.seed, **asdict(o.spec)},
+        "recipe": _fields(o.recipe),
+        "uncertainty": {"runs": o.runs, "seed": o.seed, **_fields(o.spec)},
     })
 
 

@@ -38,9 +38,9 @@ def finish(
     for frame in tables.values():
         for col in country_columns:
             if col in frame.columns:
-                countries |= set(frame[col].dropna().astype(str))
+                countries |= {str(c) for c in pd.unique(frame[col].dropna())}
         if year_column and year_column in frame.columns:
-            years |= {int(y) for y in frame[year_column].dropna()}
+            years |= {int(y) for y in pd.unique(frame[year_column].dropna())}
     span = f"{min(years)}-{max(years)}" if len(years) > 1 else (str(min(years)) if years else "")
     prov = replace(
         base, sha256=sha256_of(path), rows=rows, countries=len(countries), years=span

@@ -106,8 +106,36 @@ def read_csv(
         ) from exc
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     frame = frame.loc[:, [not c.startswith("Unnamed:") for c in frame.columns]]
+    if sep and len(frame.columns) == 1 and len(required) > 1:
+        raise InputError(
+            f"Expected fields separated by {sep!r}, but the header row has one field.",
+            where=f"{path}, row {skiprows + 1}",
+            fix=f"Save the file in the publisher's layout, with {sep!r} between fields.",
+        )
     require_columns(frame, required, path)
     return frame
+
+
+def read_grid(path: Path, *, sep: str | None = None) -> pd.DataFrame:
+    """A headerless CSV (wide layouts) as text cells; frame row i is spreadsheet row i + 1."""
+    text, _ = decode(read_bytes(path))
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep or sniff_separator(text),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            skipinitialspace=True,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(
+            f"The file cannot be read as a table: {exc}",
+            where=str(path),
+            fix="Check that every row has the same number of fields and that quotes close.",
+        ) from exc
+    return frame.map(lambda cell: cell.strip() if isinstance(cell, str) else "")
 
 
 def require_columns(frame: pd.DataFrame, required: Sequence[str], path: Path | str) -> None:
@@ -125,16 +153,34 @@ def require_columns(frame: pd.DataFrame, required: Sequence[str], path: Path | s
             where=f"{path}, header row; columns present: {', '.join(present) or 'none'}",
             fix=f"The file needs the columns {', '.join(required)}.",
         )
-    frame.rename(columns={lowered[c.lower()]: c for c in required if c not in present}, inplace=True)
+    renames = {lowered[c.lower()]: c for c in required if c not in present}
+    frame.rename(columns=renames, inplace=True)
 
 
-def to_number(values: pd.Series, *, path: Path | str, column: str, first_row: int = 2) -> pd.Series:
-    """Parse numbers written as 1234.5, 1 234,5, 1,234.5 or 1234,5; blanks become NaN."""
+def to_number(
+    values: pd.Series,
+    *,
+    path: Path | str,
+    column: str,
+    first_row: int = 2,
+    point_only: bool = False,
+) -> pd.Series:
+    """Parse numbers written as 1234.5, 1 234,5, 1,234.5 or 1234,5; blanks become NaN.
+
+    `point_only` rejects any comma: for publishers that always write a decimal point.
+    """
     text = values.astype(str).str.strip().str.replace("\u00a0", "").str.replace(" ", "")
     text = text.where(~text.str.lower().isin(MISSING), "")
-    comma_decimal = text.str.fullmatch(r"-?[\d.]*,\d+") & ~text.str.fullmatch(r"-?\d{1,3}(,\d{3})+")
-    text = text.where(~comma_decimal, text.str.replace(".", "", regex=False).str.replace(",", "."))
-    text = text.str.replace(",", "", regex=False)
+    if point_only:
+        _reject_commas(values, text, path=path, column=column, first_row=first_row)
+    else:
+        comma_decimal = text.str.fullmatch(r"-?[\d.]*,\d+") & ~text.str.fullmatch(
+            r"-?\d{1,3}(,\d{3})+"
+        )
+        text = text.where(
+            ~comma_decimal, text.str.replace(".", "", regex=False).str.replace(",", ".")
+        )
+        text = text.str.replace(",", "", regex=False)
     numbers = pd.to_numeric(text.replace("", None), errors="coerce")
     bad = numbers.isna() & (text != "")
     if bad.any():
@@ -147,13 +193,40 @@ def to_number(values: pd.Series, *, path: Path | str, column: str, first_row: in
     return numbers.astype(float)
 
 
-def reject_duplicates(frame: pd.DataFrame, keys: Sequence[str], path: Path | str) -> None:
-    """Raise on rows that repeat the same key, naming the first two rows."""
+def _reject_commas(
+    values: pd.Series, text: pd.Series, *, path: Path | str, column: str, first_row: int
+) -> None:
+    comma = text.str.contains(",", regex=False)
+    if comma.any():
+        pos = int(comma.to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"Comma in the number {values.iloc[pos]!r} in column '{column}'; this publisher "
+            "writes a decimal point and no thousands separator.",
+            where=f"{path}, row {first_row + pos}, column '{column}'",
+            fix="Use the file as published; a spreadsheet that re-saved it with another "
+            "locale may have changed the numbers.",
+        )
+
+
+def reject_duplicates(
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    path: Path | str,
+    *,
+    rows: Sequence[int] | None = None,
+) -> None:
+    """Raise on rows that repeat the same key, naming the first two rows.
+
+    `rows` gives each frame row's spreadsheet row number when the frame was filtered or the
+    header is not on row 1.
+    """
     dup = frame.duplicated(subset=list(keys), keep=False)
     if dup.any():
-        rows = (dup.to_numpy().nonzero()[0][:2] + 2).tolist()
+        hits = dup.to_numpy().nonzero()[0][:2]
+        named = [int(rows[i]) for i in hits] if rows is not None else (hits + 2).tolist()
+        first = frame.loc[dup, list(keys)].iloc[0].tolist()
         raise InputError(
-            f"Duplicated rows for {', '.join(keys)}: {frame.loc[dup, list(keys)].iloc[0].tolist()}.",
-            where=f"{path}, rows {rows[0]} and {rows[1]}",
+            f"Duplicated rows for {', '.join(keys)}: {first}.",
+            where=f"{path}, rows {named[0]} and {named[1]}",
             fix="Keep one row per key, or sum the values before importing.",
         )

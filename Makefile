@@ -1,0 +1,19 @@
+PY ?= .venv/bin/python
+
+.PHONY: check test lint bench snapshot
+
+check: lint test
+
+lint:
+	.venv/bin/ruff check src tests bench
+	.venv/bin/mypy
+
+test:
+	$(PY) -m pytest -n 2 -q
+
+bench:
+	$(PY) bench/bench_uncertainty.py
+	$(PY) bench/bench_rank.py
+
+snapshot:
+	.venv/bin/marketscout snapshot build --raw ../shared/data

@@ -1,0 +1,252 @@
+"""Monte Carlo uncertainty and variance-based sensitivity analysis of an index (COINr
+`get_sensitivity`, METHODS.md §3.6), vectorised across replications.
+
+Uncertain inputs: noisy weights (COINr `get_noisy_weights`, w' = w(1 + f U(-1, 1))) and
+discrete alternatives for normalisation, aggregation, imputation and winmax. The index is
+built with `build_index` once per combination of discrete alternatives that occurs (there are
+few); all replications sharing a combination are then aggregated together on (runs x units x
+children) arrays (`replicate.py`, `batch.py`), so the weight noise costs one vectorised
+product per level, not one rebuild per run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import rankdata
+
+from marketscout.errors import InputError
+from marketscout.index.build import build_index
+from marketscout.index.framework import Framework
+from marketscout.index.recipe import AGGREGATE, IMPUTE, NORMALISE, Recipe
+from marketscout.index.replicate import Problem, discrete, evaluate, nodes, noise_multipliers
+from marketscout.index.sensitivity import saltelli_design, sobol_indices
+
+INPUTS = ("weights", "normalise", "aggregate", "impute", "winmax")
+DISCRETE = INPUTS[1:]
+
+__all__ = ["INPUTS", "UncertaintyResult", "UncertaintySpec", "prob_top", "rank_rows",
+           "run_sensitivity", "run_uncertainty"]
+
+
+@dataclass(frozen=True)
+class UncertaintySpec:
+    """What varies across replications; an empty alternatives tuple keeps the recipe's value.
+
+    `noise_levels` are COINr levels whose weights get noise (1 = indicator weights); None means
+    every level whose weights enter an aggregation. `weight_sets` is the size of the pool of
+    noisy weight sets a run draws from (None: one per run, or 2n in a sensitivity analysis).
+    """
+
+    weight_noise: float = 0.25
+    noise_levels: tuple[int, ...] | None = None
+    normalise_alternatives: tuple[str, ...] = ()
+    aggregate_alternatives: tuple[str, ...] = ()
+    impute_alternatives: tuple[str, ...] = ()
+    winmax_alternatives: tuple[int, ...] = ()
+    weight_sets: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_spec(self)
+
+    def alternatives(self, recipe: Recipe) -> dict[str, tuple[Any, ...]]:
+        """The alternatives of each discrete input, the recipe's own value where none given."""
+        given = (self.normalise_alternatives, self.aggregate_alternatives,
+                 self.impute_alternatives, self.winmax_alternatives)
+        return {name: tuple(alts) or (getattr(recipe, name),)
+                for name, alts in zip(DISCRETE, given, strict=True)}
+
+    def varied(self, recipe: Recipe) -> tuple[str, ...]:
+        """The inputs that actually vary (noise > 0, or more than one alternative)."""
+        alts = self.alternatives(recipe)
+        return tuple(name for name in INPUTS
+                     if (self.weight_noise > 0 if name == "weights" else len(alts[name]) > 1))
+
+
+def _check_spec(spec: UncertaintySpec) -> None:
+    if not np.isfinite(spec.weight_noise) or not 0 <= spec.weight_noise < 1:
+        raise InputError(f"weight noise must be in [0, 1), got {spec.weight_noise!r}.",
+                         where="uncertainty spec, weight_noise",
+                         fix="Use e.g. 0.25 for +/-25% (COINr); 1 or more could zero a weight.")
+    for name, allowed in (("normalise", NORMALISE), ("aggregate", AGGREGATE),
+                          ("impute", IMPUTE)):
+        unknown = [a for a in getattr(spec, f"{name}_alternatives") if a not in allowed]
+        if unknown:
+            raise InputError(f"Unknown {name} alternative(s): {', '.join(map(repr, unknown))}.",
+                             where=f"uncertainty spec, {name}_alternatives",
+                             fix=f"Use some of: {', '.join(allowed)}.")
+    bad = [w for w in spec.winmax_alternatives if isinstance(w, bool) or not isinstance(w, int)
+           or w < 0]
+    if bad:
+        raise InputError(f"winmax alternatives must be whole numbers >= 0, got {bad}.",
+                         where="uncertainty spec, winmax_alternatives", fix="For example 3,5,8.")
+    if spec.weight_sets is not None and spec.weight_sets < 1:
+        raise InputError(f"weight_sets must be at least 1, got {spec.weight_sets}.",
+                         where="uncertainty spec, weight_sets", fix="Leave it out (one per run).")
+
+
+@dataclass(frozen=True)
+class UncertaintyResult:
+    """Scores and ranks of every unit in every replication, and what each run used."""
+
+    units: tuple[str, ...]
+    scores: np.ndarray             # runs x units (NaN where a run failed)
+    ranks: np.ndarray              # runs x units, descending, ties "min"
+    nominal_score: np.ndarray      # units, from build_index(data, framework, recipe)
+    nominal_rank: np.ndarray       # units
+    inputs: pd.DataFrame           # per run: weight_set, normalise, aggregate, impute, winmax
+    weights: pd.DataFrame          # per run: the raw weight of every node as used
+    failed: np.ndarray             # runs: the build failed (COINr gives NA ranks)
+    framework: Framework
+    recipe: Recipe
+
+    def shift(self) -> np.ndarray:
+        """Per run, the mean absolute rank shift vs nominal (NaN for failed runs)."""
+        diff = np.abs(self.ranks - self.nominal_rank[None, :])
+        out = np.full(diff.shape[0], np.nan)
+        rows = ~np.isnan(diff).all(axis=1)
+        out[rows] = np.nanmean(diff[rows], axis=1)
+        return out
+
+    def summary(self) -> pd.DataFrame:
+        """COINr RankStats per unit (Nominal, Mean, Median, Q5, Q95 as nominal_rank, mean_rank,
+        median_rank, q05_rank, q95_rank), the mean absolute rank shift vs nominal and the
+        number of successful runs; best nominal rank first."""
+        r = self.ranks
+        ok = ~np.isnan(r).all(axis=0)
+        stats = np.full((5, r.shape[1]), np.nan)
+        if ok.any():
+            ro = r[:, ok]
+            stats[:, ok] = [np.nanmean(ro, axis=0), np.nanmedian(ro, axis=0),
+                            np.nanquantile(ro, 0.05, axis=0), np.nanquantile(ro, 0.95, axis=0),
+                            np.nanmean(np.abs(ro - self.nominal_rank[None, ok]), axis=0)]
+        table = pd.DataFrame({"uCode": self.units, "nominal_rank": self.nominal_rank,
+                              "mean_rank": stats[0], "median_rank": stats[1],
+                              "q05_rank": stats[2], "q95_rank": stats[3],
+                              "mean_abs_shift": stats[4], "runs": np.isfinite(r).sum(axis=0)})
+        order = np.argsort(np.nan_to_num(self.nominal_rank, nan=np.inf), kind="stable")
+        return table.iloc[order].reset_index(drop=True)
+
+    def replication(self, k: int) -> tuple[Framework, Recipe]:
+        """The framework (with run k's weights) and recipe that rebuild run k the slow way."""
+        row = self.inputs.iloc[k]
+        recipe = _combo_recipe(self.recipe, {n: row[n] for n in DISCRETE})
+        weights = {str(c): float(v) for c, v in self.weights.iloc[k].items()}
+        return (self.framework.with_weights(weights),
+                dataclasses.replace(recipe, weighting="given"))
+
+
+def prob_top(result: UncertaintyResult, n: int) -> pd.Series:
+    """Per unit, the share of successful runs in which it ranks n or better."""
+    if n < 1:
+        raise InputError(f"n must be at least 1, got {n}.", where="prob_top",
+                         fix="Ask for the top 1, 5, 10, ...")
+    done = ~result.failed
+    hits = (result.ranks[done] <= n).sum(axis=0)
+    share = hits / done.sum() if done.any() else np.full(len(result.units), np.nan)
+    return pd.Series(share, index=pd.Index(result.units, name="uCode"), name=f"P(top {n})")
+
+
+def rank_rows(scores: np.ndarray) -> np.ndarray:
+    """Rank each row descending with ties "min" (pandas rank(ascending=False, method="min"))."""
+    ranks = rankdata(-scores, method="min", axis=1, nan_policy="omit")
+    return np.asarray(ranks, dtype=float)
+
+
+def run_uncertainty(data: pd.DataFrame, framework: Framework, recipe: Recipe,
+                    spec: UncertaintySpec, runs: int, seed: int) -> UncertaintyResult:
+    """Monte Carlo uncertainty analysis: `runs` replications with inputs drawn uniformly."""
+    _check_count(runs, "runs")
+    rng = np.random.default_rng(seed)
+    design = rng.random((runs, len(INPUTS)))
+    return _replicate(data, framework, recipe, spec, design, spec.weight_sets or runs, rng)
+
+
+def run_sensitivity(data: pd.DataFrame, framework: Framework, recipe: Recipe,
+                    spec: UncertaintySpec, n: int, seed: int, n_boot: int = 100,
+                    ) -> pd.DataFrame:
+    """First-order (Saltelli 2010) and total-order (Jansen) indices of each varied input on
+    the mean absolute rank shift vs nominal, from N(d+2) runs, with bootstrap 5%/95% bounds."""
+    _check_count(n, "n", minimum=2)
+    if n_boot < 0:
+        raise InputError(f"n_boot must be 0 or more, got {n_boot}.", where="n_boot",
+                         fix="Use e.g. 100 bootstrap draws, or 0 for none.")
+    varied = spec.varied(recipe)
+    if not varied:
+        raise InputError("Nothing varies, so there is nothing to attribute.",
+                         where="uncertainty spec",
+                         fix="Set a weight noise > 0 or give two or more alternatives.")
+    rng = np.random.default_rng(seed)
+    sample = saltelli_design(n, len(varied), rng)
+    design = np.zeros((sample.shape[0], len(INPUTS)))
+    design[:, [INPUTS.index(v) for v in varied]] = sample
+    result = _replicate(data, framework, recipe, spec, design, spec.weight_sets or 2 * n, rng)
+    return sobol_indices(result.shift(), n, len(varied), names=varied, n_boot=n_boot, seed=seed)
+
+
+def _check_count(value: int, name: str, minimum: int = 1) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise InputError(f"{name} must be a whole number >= {minimum}, got {value!r}.",
+                         where=name, fix=f"For example {name} = 1000.")
+
+
+def _combo_recipe(recipe: Recipe, choice: dict[str, Any]) -> Recipe:
+    """The recipe with one discrete alternative per input (own params only for own method)."""
+    changes: dict[str, Any] = {k: v for k, v in choice.items() if getattr(recipe, k) != v}
+    if "normalise" in changes:
+        changes["normalise_params"] = {}
+    if "winmax" in changes:
+        changes["winmax"] = int(changes["winmax"])
+    try:
+        return dataclasses.replace(recipe, **changes) if changes else recipe
+    except InputError as exc:
+        raise InputError(f"The alternative {changes} does not fit the recipe: {exc.what}",
+                         where="uncertainty spec", fix=exc.fix) from exc
+
+
+def _check_against(spec: UncertaintySpec, recipe: Recipe, framework: Framework) -> None:
+    """Checks that need the recipe and framework: every alternative is a valid recipe."""
+    for name, alts in spec.alternatives(recipe).items():
+        for alt in alts:
+            _combo_recipe(recipe, {name: alt})
+    if len(spec.winmax_alternatives) > 1 and recipe.treat == "none":
+        raise InputError("winmax alternatives have no effect: the recipe has treat = 'none'.",
+                         where="uncertainty spec, winmax_alternatives",
+                         fix="Set treat = \"winsorise\" in the recipe, or drop the alternatives.")
+    top = len(framework.levels) + 1
+    bad = [lv for lv in spec.noise_levels or () if not 1 <= lv < top]
+    if bad:
+        raise InputError(f"Noise level(s) {bad} are not levels whose weights are aggregated.",
+                         where="uncertainty spec, noise_levels",
+                         fix=f"Use levels 1 to {top - 1} (1 = indicator weights).")
+
+
+def _replicate(data: pd.DataFrame, framework: Framework, recipe: Recipe, spec: UncertaintySpec,
+               design: np.ndarray, sets: int, rng: np.random.Generator) -> UncertaintyResult:
+    """Map the uniform design (runs x INPUTS) to inputs and evaluate every run."""
+    _check_against(spec, recipe, framework)
+    nominal = build_index(data, framework, recipe)
+    alts = spec.alternatives(recipe)
+    choice = np.column_stack([discrete(design[:, i + 1], len(alts[name]))
+                              for i, name in enumerate(DISCRETE)])
+    combos, which = np.unique(choice, axis=0, return_inverse=True)
+    recipes = [_combo_recipe(recipe, {name: alts[name][int(i)]
+                                      for name, i in zip(DISCRETE, combo, strict=True)})
+               for combo in combos]
+    weight_set = discrete(design[:, 0], sets)
+    levels = spec.noise_levels or tuple(range(1, len(framework.levels) + 1))
+    mult = noise_multipliers(framework, spec.weight_noise, levels, sets, rng)[weight_set]
+    problem = Problem.from_nominal(data, framework, nominal)
+    scores, failed, raw = evaluate(problem, recipes, which.ravel(), mult)
+    picks = {name: [alts[name][i] for i in choice[:, k]] for k, name in enumerate(DISCRETE)}
+    return UncertaintyResult(
+        units=problem.units, scores=scores, ranks=rank_rows(scores),
+        nominal_score=nominal.index.to_numpy(dtype=float),
+        nominal_rank=nominal.ranks.to_numpy(dtype=float),
+        inputs=pd.DataFrame({"weight_set": weight_set, **picks}),
+        weights=pd.DataFrame(raw, columns=list(nodes(framework))), failed=failed,
+        framework=framework, recipe=recipe)

@@ -1,0 +1,336 @@
+"""CEPII BACI: bilateral trade flows by HS6 product (Gaulier and Zignago 2010).
+
+BACI files are large (about 10 million rows a year), so the flows are streamed with PyArrow
+and every step after reading is a vectorised array operation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import NoReturn
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from marketscout import countries
+from marketscout.errors import InputError, UnknownCountryError
+from marketscout.provenance import Provenance
+from marketscout.sources import Parsed, finish
+from marketscout.sources._read import read_csv, reject_duplicates, require_columns, to_number
+
+BACI = Provenance(
+    source_id="baci_hs92",
+    title="BACI: international trade database at the product level, HS92",
+    publisher="CEPII",
+    url="https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37",
+    licence="Free with citation: Gaulier, G. and Zignago, S. (2010), BACI: International "
+    "Trade Database at the Product-Level, CEPII Working Paper 2010-23",
+    edition="HS92",
+)
+# The re-published files shipped in ../shared/data (see its README).
+_CODES_REPUBLISHER = "github IaBrilliant/Economic_Complexity_MSc @7beda4d7"
+_SAMPLE_REPUBLISHER = (
+    "github WoutersResearchGroup/R-IO-PS inst/extdata/ExampleTradeData.csv @b9225108"
+)
+
+TRADE_COLUMNS = ("t", "i", "j", "k", "v", "q")
+_TRADE_TYPES = {
+    "t": pa.int32(), "i": pa.int32(), "j": pa.int32(), "k": pa.int32(),
+    "v": pa.float64(), "q": pa.string(),
+}
+# BACI codes without ISO3 in CEPII's own country table (country_codes_V202301): groupings
+# reported by some countries' customs, not countries. 490 "Other Asia, nes" is Taiwan.
+NON_COUNTRY_CODES = {697: "Europe EFTA, nes", 849: "US Misc. Pacific Isds"}
+# Country-code table headers: V202301 and earlier, then V202401 onwards.
+_NAME_COLUMNS = ("country_name_abbreviation", "country_name")
+_ISO3_COLUMNS = ("iso_3digit_alpha", "country_iso3")
+
+
+def parse_country_codes(path: Path) -> Parsed:
+    """country_codes_V*.csv -> table `baci_country` (BACI numeric code, ISO3, name)."""
+    path = Path(path)
+    raw = read_csv(path, sep=",", required=("country_code",))
+    name_col = _first_present(raw, _NAME_COLUMNS, path)
+    iso_col = _first_present(raw, _ISO3_COLUMNS, path)
+    code = to_number(raw["country_code"], path=path, column="country_code", point_only=True)
+    _require_integers(code, path, "country_code")
+    table = pd.DataFrame({
+        "code": code.astype("int64"),
+        "iso3": [_code_iso3(c, iso) for c, iso in zip(code.astype(int), raw[iso_col], strict=True)],
+        "name": raw[name_col].str.strip(),
+    })
+    reject_duplicates(table, ["code"], path)
+    missing = table.loc[table["iso3"].isna(), "name"].tolist()
+    note = f"No ISO3 for the non-country codes: {', '.join(missing)}." if missing else ""
+    base = replace(BACI, source_id="baci_country_codes", title=f"{BACI.title}: country codes",
+                   edition=_release(path), republisher=_CODES_REPUBLISHER, note=note)
+    return finish(base, path, {"baci_country": table}, year_column=None)
+
+
+def _code_iso3(code: int, iso: str) -> str | None:
+    """The file's ISO3 where present; else CEPII's own rule (490 "Other Asia, nes" = TWN)."""
+    iso = iso.strip().upper()
+    if re.fullmatch(r"[A-Z]{3}", iso):
+        return iso
+    try:
+        return countries.from_baci(code)
+    except UnknownCountryError:
+        return None  # "nes" groupings such as 697 "Europe EFTA, nes": not a country
+
+
+def parse_product_codes(path: Path) -> Parsed:
+    """product_codes_HS92_V*.csv -> table `baci_product` (6-character HS code, description)."""
+    path = Path(path)
+    raw = read_csv(path, sep=",", required=("code", "description"))
+    code = raw["code"].str.strip()
+    bad = ~code.str.fullmatch(r"\d{5,6}")
+    if bad.any():
+        pos = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"Not an HS6 product code: {raw['code'].iloc[pos]!r}.",
+            where=f"{path}, row {pos + 2}, column 'code'",
+            fix="Product codes have six digits (five where a spreadsheet dropped the leading 0).",
+        )
+    # Codes of chapters 01-09 lose their leading zero when read as numbers.
+    table = pd.DataFrame({"code": code.str.zfill(6), "description": raw["description"].str.strip()})
+    reject_duplicates(table, ["code"], path)
+    base = replace(BACI, source_id="baci_product_codes", title=f"{BACI.title}: product codes",
+                   edition=_release(path), republisher=_CODES_REPUBLISHER)
+    return finish(base, path, {"baci_product": table}, year_column=None)
+
+
+def parse_trade(path: Path, *, source_id: str | None = None) -> Parsed:
+    """A BACI year file (t,i,j,k,v,q) -> table `trade_flow`; values in thousand USD, tonnes."""
+    path = Path(path)
+    columns = _read_trade(path)
+    _reject_duplicate_flows(columns, path)
+    columns, dropped = _drop_non_countries(columns)
+    year, exporter, importer = columns["t"], columns["i"], columns["j"]
+    table = pd.DataFrame({
+        "year": year,
+        "exporter": _iso3_of_codes(exporter, path, "i"),
+        "importer": _iso3_of_codes(importer, path, "j"),
+        "product": _product_codes(columns["k"], path),
+        "value": columns["v"],
+        "quantity": columns["q"],
+    })
+    years = sorted(int(y) for y in pd.unique(year))
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}_{years[-1]}" if years else "empty"
+    base = replace(BACI, source_id=source_id or f"baci_hs92_{span}", edition=_release(path),
+                   note=dropped)
+    if "sample" in path.name.lower():
+        shown = ", ".join(sorted(table["exporter"].unique().astype(str)))
+        base = replace(base, partial=True, republisher=_SAMPLE_REPUBLISHER, note=(
+            f"A subsample of BACI: exporters {shown} only, and not all of their flows; "
+            f"totals and shares computed from it understate world trade. {dropped}").strip())
+    return finish(base, path, {"trade_flow": table},
+                  country_columns=("exporter", "importer"))
+
+
+def _read_trade(path: Path) -> dict[str, np.ndarray]:
+    """The six BACI columns as arrays, streamed in blocks (q: padded text, "NA" = missing)."""
+    _check_trade_header(path)
+    parts: dict[str, list[np.ndarray]] = {c: [] for c in TRADE_COLUMNS}
+    done = 0
+    try:
+        reader = pa_csv.open_csv(
+            path,
+            read_options=pa_csv.ReadOptions(block_size=16 << 20),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=_TRADE_TYPES, include_columns=list(TRADE_COLUMNS)
+            ),
+        )
+        for batch in reader:
+            for col, values in _batch_arrays(batch, done + 2, path).items():
+                parts[col].append(values)
+            done += batch.num_rows
+    except pa.ArrowInvalid as exc:
+        _locate_bad_value(path, done, exc)
+    except OSError as exc:  # pyarrow reports a truncated gzip stream as OSError
+        raise InputError(
+            f"The file is damaged or truncated ({exc}).",
+            where=f"{path}, after row {done + 1}",
+            fix="Download the file again.",
+        ) from exc
+    return {c: np.concatenate(parts[c]) if parts[c] else np.array([]) for c in TRADE_COLUMNS}
+
+
+def _batch_arrays(batch: pa.RecordBatch, first_row: int, path: Path) -> dict[str, np.ndarray]:
+    """One block as numpy arrays; a blank in t, i, j, k or v is an error."""
+    out: dict[str, np.ndarray] = {}
+    for col in TRADE_COLUMNS[:5]:
+        values = batch.column(col)
+        if values.null_count:
+            pos = int(np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False))[0])
+            raise InputError(
+                f"Missing value in column '{col}'.",
+                where=f"{path}, row {first_row + pos}, column '{col}'",
+                fix="Every BACI row needs t, i, j, k and v; use the file as published.",
+            )
+        out[col] = values.to_numpy()
+    out["q"] = _quantity(batch.column("q"))
+    return out
+
+
+def _check_trade_header(path: Path) -> None:
+    if path.suffix == ".zip":
+        raise InputError(
+            "BACI is published as a zip of one CSV per year.",
+            where=str(path),
+            fix="Extract the year you need (e.g. BACI_HS92_Y2021_V202301.csv) and pass that file.",
+        )
+    if not path.exists():
+        raise InputError(f"File not found: {path}", where=str(path), fix="Check the path.")
+    try:
+        header = pd.read_csv(path, nrows=0, dtype=str)
+    except (pd.errors.EmptyDataError, EOFError, OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"The file cannot be read as a BACI table ({exc}).",
+            where=f"{path}, row 1",
+            fix="Pass a BACI CSV with the header t,i,j,k,v,q.",
+        ) from exc
+    if len(header.columns) == 1 and len(header.columns[0]) > 1:
+        raise InputError(
+            f"Expected fields separated by ',', found the single column {header.columns[0]!r}.",
+            where=f"{path}, row 1",
+            fix="Use the BACI file as published (comma separated).",
+        )
+    require_columns(header, TRADE_COLUMNS, path)
+
+
+def _quantity(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """BACI's q: space-padded text; "NA" or blank where CEPII has no quantity."""
+    text = pc.utf8_trim_whitespace(values)
+    text = pc.if_else(pc.is_in(text, pa.array(["", "NA"])), pa.scalar(None, pa.string()), text)
+    return np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+
+
+def _locate_bad_value(path: Path, start: int, exc: pa.ArrowInvalid) -> NoReturn:
+    """Slow path, only for a broken file: find the first bad cell to name its row."""
+    for chunk in pd.read_csv(path, dtype=str, keep_default_na=False,
+                             skiprows=range(1, start + 1), chunksize=1_000_000):
+        first = start + 2 + int(chunk.index[0])
+        for col in TRADE_COLUMNS:
+            numbers = to_number(chunk[col], path=path, column=col, first_row=first,
+                                point_only=True)
+            if col != "q" and numbers.isna().any():
+                pos = int(numbers.isna().to_numpy().nonzero()[0][0])
+                raise InputError(f"Missing value in column '{col}'.",
+                                 where=f"{path}, row {first + pos}, column '{col}'",
+                                 fix="Every BACI row needs t, i, j, k and v.") from exc
+    raise InputError(f"The file cannot be read as a BACI table ({exc}).", where=str(path),
+                     fix="Use the BACI file as published.") from exc
+
+
+def _reject_duplicate_flows(columns: dict[str, np.ndarray], path: Path) -> None:
+    """One row per year, exporter, importer and product: checked on one packed integer key."""
+    if not len(columns["t"]):
+        return
+    t, i, j, k = (columns[c].astype(np.int64) for c in ("t", "i", "j", "k"))
+    key = ((t * 1_000 + (i % 1_000)) * 1_000 + (j % 1_000)) * 1_000_000 + (k % 1_000_000)
+    ordered = np.sort(key)  # sorting beats hashing 10 million distinct keys several times
+    if (ordered[1:] == ordered[:-1]).any():
+        second = int(np.flatnonzero(pd.Series(key).duplicated().to_numpy())[0])
+        first = int(np.flatnonzero(key == key[second])[0])
+        raise InputError(
+            f"Two rows for the same flow (t, i, j, k = {t[first]}, {i[first]}, {j[first]}, "
+            f"{k[first]}).",
+            where=f"{path}, rows {first + 2} and {second + 2}",
+            fix="Keep one row per year, exporter, importer and product.",
+        )
+
+
+def _drop_non_countries(
+    columns: dict[str, np.ndarray],
+) -> tuple[dict[str, np.ndarray], str]:
+    """Flows with BACI's "nes" partner groupings, which are no country, and a note on them."""
+    codes = np.array(list(NON_COUNTRY_CODES))
+    drop = np.isin(columns["i"], codes) | np.isin(columns["j"], codes)
+    if not drop.any():
+        return columns, ""
+    present = {int(c) for c in np.unique(np.r_[columns["i"][drop], columns["j"][drop]])}
+    names = ", ".join(f"{c} {name}" for c, name in NON_COUNTRY_CODES.items() if c in present)
+    note = (f"Dropped {int(drop.sum())} flows worth {columns['v'][drop].sum():,.1f} thousand "
+            f"USD with partners that are no country ({names}).")
+    return {c: v[~drop] for c, v in columns.items()}, note
+
+
+def _iso3_of_codes(codes: np.ndarray, path: Path, column: str) -> pd.Categorical:
+    """BACI numeric codes -> ISO3, looked up once per distinct code."""
+    clean = np.where(codes < 0, 0, codes)  # a negative code is unknown, as 0 is
+    distinct, inverse = _factorize(clean)
+    iso: list[str] = []
+    for code in distinct:
+        try:
+            iso.append(countries.from_baci(int(code)))
+        except UnknownCountryError as exc:
+            row = int(np.flatnonzero(clean == code)[0]) + 2
+            where = f"{path}, row {row}, column '{column}'"
+            raise UnknownCountryError(exc.what, where=where, fix=exc.fix) from exc
+    categories = sorted(set(iso))
+    position = {c: n for n, c in enumerate(categories)}
+    lookup = np.array([position[c] for c in iso], dtype=np.int32)
+    return _categorical(lookup[inverse], categories)
+
+
+def _product_codes(k: np.ndarray, path: Path) -> pd.Categorical:
+    """HS6 codes as 6-character text: BACI writes them as numbers, so 010111 became 10111."""
+    bad = (k < 10_000) | (k > 999_999)
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"Not an HS6 product code: {k[pos]}.",
+            where=f"{path}, row {pos + 2}, column 'k'",
+            fix="Product codes have six digits; use the BACI file as published.",
+        )
+    distinct, inverse = _factorize(k)
+    return _categorical(inverse, [f"{c:06d}" for c in distinct])
+
+
+def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
+    """A categorical column built from integer codes, with no Python object per row."""
+    # pandas-stubs declare Sequence[int] for codes; pandas takes (and wants) an array.
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories))  # type: ignore[arg-type]
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values of small non-negative integers, and each row's position among
+    them, in linear time (np.unique sorts 10 million rows, several times slower)."""
+    seen = np.zeros(int(values.max()) + 1 if len(values) else 0, dtype=bool)
+    seen[values] = True
+    position = (np.cumsum(seen) - 1).astype(np.int32)
+    return np.flatnonzero(seen), position[values]
+
+
+def _release(path: Path) -> str:
+    """The BACI release named in the file name (V202301), else the shipped sample's."""
+    found = re.search(r"V\d{6}", path.name)
+    if found:
+        return f"HS92 {found.group()}"
+    # ../shared/data README: the sample comes from BACI HS92 V202301.
+    return "HS92 V202301" if "sample" in path.name.lower() else "HS92, release not stated"
+
+
+def _first_present(frame: pd.DataFrame, names: tuple[str, ...], path: Path) -> str:
+    """The first of several column names (they differ between BACI releases) in the file."""
+    for name in names:
+        if name in frame.columns:
+            return name
+    require_columns(frame, names[:1], path)
+    return names[0]
+
+
+def _require_integers(values: pd.Series, path: Path, column: str) -> None:
+    bad = values.isna() | (values.round() != values)
+    if bad.any():
+        pos = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"Column '{column}' needs a whole number in every row.",
+            where=f"{path}, row {pos + 2}, column '{column}'",
+            fix="Use the BACI country code table as published.",
+        )

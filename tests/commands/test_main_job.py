@@ -1,0 +1,184 @@
+"""The main job end to end on the embedded snapshot: status, criteria, rank in every format."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from marketscout import countries
+
+Run = Callable[..., tuple[int, str, str]]
+FAST = ("--runs", "200")
+
+
+def rank_json(run: Run, *args: str) -> dict:  # type: ignore[type-arg]
+    code, out, err = run("rank", "--home", "LTU", *FAST, "--format", "json", *args)
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_status_shows_real_coverage(run: Run) -> None:
+    code, out, err = run("data", "status", "--home", "LTU", "--format", "json")
+    assert code == 0, err
+    rows = {r["criterion"]: r for r in json.loads(out)["criteria"]}
+    assert rows["innovation"]["covered"] >= 120
+    assert rows["innovation"]["provenance"][0]["source_id"] == "wipo_gii_2019"
+    assert rows["horizon"]["candidates"] == 197
+    joint = int(rows["horizon"]["notes"][0].split()[0])
+    assert joint >= 40  # markets with at least one joint project with Lithuania
+    for missing in ("dsm", "survey"):
+        assert rows[missing]["covered"] == 0
+        assert "marketscout data" in rows[missing]["how_to_get"]
+    assert rows["digital"]["partial"] and rows["fdi"]["partial"]
+
+
+def test_status_table_names_sources_and_gaps(run: Run) -> None:
+    code, out, _ = run("data", "status", "--home", "Lithuania")
+    assert code == 0
+    assert "wipo_gii_2019 (2019)" in out and "cordis_h2020" in out and "no data" in out
+
+
+def independent_joint_projects(raw: Path, home_code: str) -> dict[str, int]:
+    """Count joint projects straight from the CORDIS file, with the csv module only."""
+    members: dict[str, set[str]] = defaultdict(set)
+    with gzip.open(raw / "cordis" / "h2020_participations.csv.gz", "rt", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            members[row["rcn"]].add(row["country"])
+    counts: dict[str, int] = defaultdict(int)
+    for codes in members.values():
+        if home_code in codes:
+            for code in codes - {home_code, "NA", ""}:
+                counts[code] += 1
+    return counts
+
+
+@pytest.mark.rawdata
+def test_horizon_criterion_matches_an_independent_count(run: Run, raw_data: Path) -> None:
+    code, out, _ = run("criteria", "--home", "LTU", "--format", "json")
+    assert code == 0
+    values = json.loads(out)["values"]
+    expected = independent_joint_projects(raw_data, "LT")
+    # CORDIS two-letter codes: EL is Greece, UK the United Kingdom
+    for cordis_code, iso3 in {"DE": "DEU", "EL": "GRC", "UK": "GBR", "LV": "LVA", "US": "USA",
+                              "CN": "CHN", "IL": "ISR", "NO": "NOR"}.items():
+        assert values[iso3]["horizon"] == expected[cordis_code], iso3
+    nonzero = {iso3 for iso3, v in values.items() if v["horizon"]}
+    partners = {countries.to_iso3(code) for code in expected}
+    assert nonzero == partners & set(values)  # territories (e.g. Faroe Islands) are no candidates
+    assert len(nonzero) >= 40
+
+
+def test_criteria_csv_lists_candidates(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "c.csv"
+    code, _, _ = run("criteria", "--home", "LTU", "--format", "csv", "--output", str(target))
+    assert code == 0
+    frame = pd.read_csv(target)
+    assert list(frame.columns) == ["iso3", "innovation", "horizon", "digital", "fdi", "exports",
+                                   "dsm", "survey"]
+    assert len(frame) == 197 and "LTU" not in set(frame["iso3"])
+
+
+def test_rank_json_is_complete_and_consistent(run: Run) -> None:
+    doc = rank_json(run)
+    assert doc["schema"] == "marketscout.priority-list/1" and doc["home"] == "LTU"
+    assert [c["id"] for c in doc["criteria_used"]] == ["innovation", "horizon"]
+    left = {c["id"]: c["reason"] for c in doc["criteria_left_out"]}
+    assert set(left) == {"digital", "fdi", "exports", "dsm", "survey"}
+    assert "below the 50% threshold" in left["digital"] and left["dsm"] == "no data"
+    assert all(c["provenance"] and c["year"] for c in doc["criteria_used"])
+    markets = doc["markets"]
+    assert sum(m["selected"] for m in markets) == 32
+    assert [m["rank"] for m in markets] == sorted(m["rank"] for m in markets)
+    for m in markets:
+        low, high = m["rank_interval_90"]
+        assert low <= m["median_rank"] <= high and 0 <= m["p_top"] <= 1
+        tier = ("core" if m["p_top"] >= 0.9 else "likely" if m["p_top"] >= 0.5
+                else "watch" if m["p_top"] >= 0.1 else None)
+        assert m["tier"] == tier
+        parts = sum(c["contribution"] for c in m["criteria"].values())
+        assert parts == pytest.approx(m["score"])
+    assert sum(m["p_top"] for m in markets) == pytest.approx(32, abs=0.5)
+    assert doc["method"]["uncertainty"]["runs"] == 200
+
+
+def test_rank_is_repeatable_with_a_seed(run: Run) -> None:
+    one, two = rank_json(run, "--seed", "5"), rank_json(run, "--seed", "5")
+    assert one["markets"] == two["markets"]
+
+
+def test_rank_weights_exclusions_and_top(run: Run) -> None:
+    doc = rank_json(run, "--top", "10", "--weights", "horizon=0", "--exclude", "DEU,Poland")
+    assert [c["id"] for c in doc["criteria_used"]] == ["innovation"]
+    assert {"DEU", "POL"}.isdisjoint(m["iso3"] for m in doc["markets"])
+    assert sum(m["selected"] for m in doc["markets"]) == 10
+    # innovation alone: the order is the GII 2019 order
+    scores = [m["criteria"]["innovation"]["value"] for m in doc["markets"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_rank_csv_names_sources_method_and_omissions(run: Run, tmp_path: Path) -> None:
+    code, out, _ = run("rank", "--home", "LTU", *FAST, "--format", "csv")
+    assert code == 0
+    header = [line for line in out.splitlines() if line.startswith("#")]
+    assert any("criterion innovation" in h and "2019" in h for h in header)
+    assert any(h.startswith("# left out dsm") for h in header)
+    assert any(h.startswith("# method:") for h in header)
+    table = pd.read_csv(io.StringIO(out), comment="#")
+    assert {"iso3", "rank", "score", "p_top", "tier", "innovation_contribution"} <= set(table)
+
+
+def test_rank_xlsx_has_every_sheet(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "ltu.xlsx"
+    code, _, err = run("rank", "--home", "LTU", *FAST, "--format", "xlsx", "--output",
+                       str(target))
+    assert code == 0, err
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["priority list", "criteria", "sources", "left out", "method"]
+    assert book["priority list"].max_row == 129  # header + 128 ranked markets
+
+
+def test_rank_compare_with_an_official_list(run: Run, tmp_path: Path) -> None:
+    official = tmp_path / "official.csv"
+    official.write_text("market,tier\nGermany,core\nLatvia,core\nKazakhstan,\nIsrael,core\n",
+                        encoding="utf-8")
+    doc = rank_json(run, "--compare", str(official))
+    comparison = doc["comparison"]
+    selected = {m["iso3"] for m in doc["markets"] if m["selected"]}
+    assert set(comparison["overlap"]) == selected & {"DEU", "LVA", "KAZ", "ISR"}
+    assert {e["iso3"] for e in comparison["exits"]} == {"DEU", "LVA", "KAZ", "ISR"} - selected
+    assert len(comparison["entries"]) == 32 - len(comparison["overlap"])
+
+
+def test_an_imported_criterion_joins_the_index(run: Run, tmp_path: Path) -> None:
+    ranked = [m["iso3"] for m in rank_json(run)["markets"]]
+    exports = tmp_path / "exports.csv"
+    rows = [f"{iso3},{1000 + 10 * i},EUR million,2024" for i, iso3 in enumerate(ranked)]
+    exports.write_text("partner,value,unit,year\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    code, _, err = run("data", "import", "exports", str(exports), "--home", "LTU")
+    assert code == 0, err
+    doc = rank_json(run)
+    used = {c["id"]: c for c in doc["criteria_used"]}
+    assert "exports" in used and used["exports"]["unit"] == "EUR million"
+    assert used["exports"]["provenance"][0]["source_id"] == "user_exports"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(("--weights", "innovation"), "Bad weight"),
+     (("--home", "Atlantis"), "Unknown country 'Atlantis'"),
+     (("--top", "0"), "--top must be at least 1"),
+     (("--runs", "0"), "runs")],
+)
+def test_rank_bad_input_is_explained(run: Run, args: tuple[str, ...], message: str) -> None:
+    code, _, err = run("rank", *args)
+    assert code == 2
+    assert message in err and "What to do" in err

@@ -1,0 +1,48 @@
+"""Docs cannot drift: every CLI command is documented in the user guide and has help text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer.main
+
+from marketscout.cli import _register, app
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def all_commands() -> list[tuple[str, str | None]]:
+    """(full command name, help text) for every leaf command."""
+    _register()
+    group = typer.main.get_command(app)
+    found: list[tuple[str, str | None]] = []
+
+    def walk(cmd: object, prefix: str) -> None:
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                walk(sub, f"{prefix} {name}".strip())
+        else:
+            found.append((prefix, getattr(cmd, "help", None)))
+
+    walk(group, "")
+    return found
+
+
+def test_every_command_is_in_the_user_guide_with_help() -> None:
+    guide = (DOCS / "user-guide.md").read_text(encoding="utf-8")
+    commands = all_commands()
+    assert {"rank", "criteria", "data status", "data import", "index build"} <= {
+        c for c, _ in commands}
+    for name, help_text in commands:
+        assert f"marketscout {name}" in guide, f"`marketscout {name}` is not in docs/user-guide.md"
+        assert help_text and help_text.strip(), f"`marketscout {name}` has no help text"
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8").splitlines()
+    blocks = [readme[i + 1] for i, line in enumerate(readme[:12]) if line.startswith("```bash")]
+    assert blocks[0].endswith("marketscout rank --home LTU")
+    assert "pytest" in blocks[1]
+    ci = (DOCS.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert blocks[1] in ci  # CI runs the README's test command verbatim
