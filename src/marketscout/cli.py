@@ -20,16 +20,15 @@ err = Console(stderr=True)
 
 
 def _register() -> None:
-    """Attach the command groups (each module adds its commands to `app`)."""
-    from marketscout.commands import (  # noqa: F401
-        criteria,
-        data,
-        data_import,
-        index,
-        index_robust,
-        rank,
-        snapshot,
-    )
+    """Attach every command module in `marketscout.commands` (each adds its commands to `app`)."""
+    import importlib
+    import pkgutil
+
+    import marketscout.commands as commands
+
+    for module in pkgutil.iter_modules(commands.__path__):
+        if not module.name.startswith("_"):
+            importlib.import_module(f"marketscout.commands.{module.name}")
 
 
 def main() -> None:

@@ -22,7 +22,10 @@ from marketscout.provenance import Provenance
 
 
 def _schema_sql() -> str:
-    return resources.files("marketscout").joinpath("schema.sql").read_text(encoding="utf-8")
+    """Every file in marketscout/schema/, in name order (00_core.sql first)."""
+    folder = resources.files("marketscout").joinpath("schema")
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    return "\n".join(f.read_text(encoding="utf-8") for f in files)
 
 
 class Store:

@@ -1,7 +1,7 @@
 """Publishers' files to tidy tables. Only this package touches the network (`_download.py`).
 
 Every parser has the same shape: `parse_<thing>(path, ...) -> Parsed`, where the tables are
-named after the store's tables (schema.sql) and the provenance describes the file read.
+named after the store's tables (schema/00_core.sql) and the provenance describes the file read.
 """
 
 from __future__ import annotations
