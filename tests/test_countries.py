@@ -119,3 +119,14 @@ def test_candidates_exclude_home_aggregates_and_the_exclusion_list() -> None:
 def test_names() -> None:
     assert countries.name("LTU") == "Lithuania"
     assert countries.name("XKX") == "Kosovo"
+
+
+def test_crosswalk_table_for_the_snapshot() -> None:
+    from marketscout.sources.crosswalk import parse_crosswalk
+
+    parsed = parse_crosswalk()
+    table = parsed.tables["country"].set_index("iso3")
+    assert int(table["un_member"].sum()) == 193
+    assert table.loc["LTU", "m49"] == 440 and table.loc["LTU", "iso2"] == "LT"
+    assert table.loc["TWN", "separate_economy"] and not table.loc["TWN", "un_member"]
+    assert parsed.provenance.rows == len(table) and len(parsed.provenance.sha256) == 64

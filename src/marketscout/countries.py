@@ -103,7 +103,9 @@ def _converter() -> coco.CountryConverter:
 @cache
 def _table() -> pd.DataFrame:
     data = _converter().data
-    table = data[["ISO3", "ISO2", "ISOnumeric", "name_short", "name_official", "UNmember"]].copy()
+    columns = ["ISO3", "ISO2", "ISOnumeric", "name_short", "name_official", "UNmember",
+               "continent"]
+    table = data[columns].copy()
     table["ISOnumeric"] = pd.to_numeric(table["ISOnumeric"], errors="coerce")
     return table.set_index("ISO3", drop=False)
 
@@ -136,6 +138,11 @@ def _code_index() -> dict[str, str]:
 def _m49_index() -> dict[int, str]:
     table = _table().dropna(subset=["ISOnumeric"])
     return {int(n): str(iso3) for n, iso3 in zip(table["ISOnumeric"], table["ISO3"], strict=True)}
+
+
+def country_table() -> pd.DataFrame:
+    """The crosswalk's country list (a copy): ISO3, ISO2, ISOnumeric, names, UNmember, continent."""
+    return _table().copy()
 
 
 def is_aggregate(value: str) -> bool:

@@ -41,6 +41,8 @@ def test_horizon_counts_distinct_joint_projects(store: Store) -> None:
     joint = horizon.joint_projects(store, "LTU")
     assert joint.loc["DEU", "ec_contribution"] == 12.0  # P1 5+7; P2's German share is missing
     assert joint.loc["FRA", "ec_contribution"] == 4.0
+    assert result.details["ec_contribution"].to_dict() == {"DEU": 12.0, "FRA": 4.0, "POL": 0.0,
+                                                           "USA": 0.0}
     assert horizon.compute(store, "LTU", CANDS, first_year=2016).values["DEU"] == 1.0
     assert horizon.compute(store, "LTU", CANDS, year=2016).values["FRA"] == 0.0
     assert result.year == "2015-2019" and result.coverage == 1.0
@@ -147,3 +149,24 @@ def test_one_source_can_hold_two_units_and_they_are_not_mixed(store: Store) -> N
     assert {result.unit} <= {"USD", "% of home's total exports"}
     # the share rows cover more partners in their latest year, so they win; never averaged
     assert result.values.dropna().to_dict() == {"DEU": 12.0, "POL": 8.0}
+
+
+def test_compute_all_passes_criterion_options(store: Store) -> None:
+    rows = [("P1", "LTU", "coordinator", 1.0, 2015), ("P1", "DEU", "participant", 1.0, 2015),
+            ("P2", "LTU", "coordinator", 1.0, 2019), ("P2", "DEU", "participant", 1.0, 2019)]
+    store.load({"horizon_participation": participations(rows)}, prov("cordis_h2020"))
+    store.load({"exports": pd.concat([bilateral({"DEU": v}, y, "EUR")
+                                      for y, v in [(2022, 2.0), (2023, 4.0)]])},
+               prov("user_exports"))
+    found = {c.id: c for c in criteria.compute_all(store, "LTU", horizon_from=2016,
+                                                   exports_mean_years=2)}
+    assert found["horizon"].values["DEU"] == 1.0 and found["horizon"].year == "2016-2019"
+    assert found["exports"].values["DEU"] == 3.0
+    table = criteria.matrix(list(found.values()), details=True)
+    assert "horizon_ec_contribution" in table.columns
+
+
+def test_mean_years_must_be_positive(store: Store) -> None:
+    store.load({"exports": bilateral({"DEU": 1.0}, 2023, "EUR")}, prov("user_exports"))
+    with pytest.raises(Exception, match="at least 1"):
+        exports.compute(store, "LTU", CANDS, mean_years=0)

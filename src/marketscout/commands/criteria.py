@@ -15,13 +15,16 @@ from marketscout.commands._common import Format, console, emit, rich_table, to_j
 def show_criteria(
     home: str = typer.Option("LTU", help="Home country (ISO3 or name)."),
     year: int | None = typer.Option(None, help="Latest year to use (default: latest in store)."),
+    horizon_from: int | None = typer.Option(None, help="First project start year for horizon."),
+    exports_mean_years: int = typer.Option(1, help="Average exports over this many years."),
     fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json."),
     output: Path | None = typer.Option(None, help="Write to this file instead of the screen."),
 ) -> None:
     """Print each candidate market's value on each of the seven criteria, with sources."""
     with user_store() as store:
-        found = criteria.compute_all(store, home, year=year)
-    frame = criteria.matrix(found)
+        found = criteria.compute_all(store, home, year=year, horizon_from=horizon_from,
+                                     exports_mean_years=exports_mean_years)
+    frame = criteria.matrix(found, details=fmt is not Format.table)
     if fmt is Format.json:
         payload = {
             "home": countries.to_iso3(home),

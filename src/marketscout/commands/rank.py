@@ -31,6 +31,8 @@ def rank(
     seed: int = typer.Option(20261121, help="Random seed (same seed, same result)."),
     year: int | None = typer.Option(None, help="Latest data year to use."),
     exclude: str = typer.Option("", help="Markets never to consider, e.g. RUS,BLR."),
+    horizon_from: int | None = typer.Option(None, help="First project start year for horizon."),
+    exports_mean_years: int = typer.Option(1, help="Average exports over this many years."),
     compare: Path | None = typer.Option(None, help="A previous or official list to compare with."),
     fmt: RankFormat = typer.Option(RankFormat.table, "--format", help="table, csv, json or xlsx."),
     output: Path | None = typer.Option(None, help="Write to this file (needed for xlsx)."),
@@ -45,7 +47,9 @@ def rank(
     home_iso = countries.to_iso3(home, where="--home")
     with user_store() as store:
         found = criteria.compute_all(store, home_iso, year=year,
-                                     exclude=[x for x in exclude.split(",") if x.strip()])
+                                     exclude=[x for x in exclude.split(",") if x.strip()],
+                                     horizon_from=horizon_from,
+                                     exports_mean_years=exports_mean_years)
     plist = priority.build_priority_list(home_iso, found, options)
     comparison = _compare(plist, compare) if compare else None
     if fmt is RankFormat.xlsx:

@@ -33,6 +33,14 @@ def show(plist: PriorityList, comparison: dict[str, Any] | None = None) -> None:
     for c in plist.used:
         console.print(f"  [bold]{c.id}[/]: {c.name}; {c.source} ({c.year}); "
                       f"{c.n_covered}/{c.n_candidates} markets", highlight=False)
+    r, s = o.recipe, o.spec
+    console.print(
+        f"Method: treatment {r.treat}, normalisation {r.normalise} "
+        f"{tuple(r.params_for_normalise().get('range', ()))}, aggregation {r.aggregate}; "
+        f"{o.runs} runs (seed {o.seed}) with weights ±{s.weight_noise:.0%} and aggregation "
+        f"{' / '.join(s.aggregate_alternatives) or r.aggregate}. See docs/methodology.md.",
+        highlight=False,
+    )
     for w in plist.warnings:
         console.print(f"[yellow]Warning:[/] {w}", highlight=False)
     for c, _why in plist.left_out:

@@ -31,16 +31,32 @@ def compute_all(
     year: int | None = None,
     exclude: Sequence[str] = (),
     only: Sequence[str] | None = None,
+    horizon_from: int | None = None,
+    exports_mean_years: int = 1,
 ) -> list[Criterion]:
-    """Every criterion (or `only` some) for `home` over the candidate markets."""
+    """Every criterion (or `only` some) for `home` over the candidate markets.
+
+    `year` is the latest year used by every criterion; `horizon_from` the first project start
+    year counted by `horizon`; `exports_mean_years` averages exports over that many years.
+    """
     home = countries.to_iso3(home, where="--home")
     cands = countries.candidates(home, exclude)
-    return [REGISTRY[c](store, home, cands, year=year) for c in (only or REGISTRY)]
+    extra: dict[str, dict[str, object]] = {
+        "horizon": {"first_year": horizon_from},
+        "exports": {"mean_years": exports_mean_years},
+    }
+    return [
+        REGISTRY[c](store, home, cands, year=year, **extra.get(c, {})) for c in (only or REGISTRY)
+    ]
 
 
-def matrix(criteria: Sequence[Criterion]) -> pd.DataFrame:
-    """Candidates (rows, ISO3) by criteria (columns)."""
-    return pd.DataFrame({c.id: c.values for c in criteria})
+def matrix(criteria: Sequence[Criterion], *, details: bool = False) -> pd.DataFrame:
+    """Candidates (rows, ISO3) by criteria (columns); with `details`, also each criterion's
+    secondary values (e.g. horizon_ec_contribution)."""
+    columns = {c.id: c.values for c in criteria}
+    if details:
+        columns |= {f"{c.id}_{name}": s for c in criteria for name, s in c.details.items()}
+    return pd.DataFrame(columns)
 
 
 

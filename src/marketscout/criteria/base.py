@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -24,6 +24,7 @@ class Criterion:
     sources: tuple[Provenance, ...] = ()
     how_to_get: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    details: Mapping[str, pd.Series] = field(default_factory=dict)  # secondary values per market
 
     @property
     def n_candidates(self) -> int:

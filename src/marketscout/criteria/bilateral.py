@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from marketscout.criteria.base import Criterion, empty, on_candidates, provenance_of, source_rank
+from marketscout.errors import InputError
 from marketscout.store import Store
 
 
@@ -33,6 +34,9 @@ def compute_bilateral(
     mean_years: int = 1,
 ) -> Criterion:
     """Latest-year value per partner (or the mean over the last `mean_years` years)."""
+    if mean_years < 1:
+        raise InputError(f"The number of years to average must be at least 1, got {mean_years}.",
+                         where="--exports-mean-years", fix="Use 1 (latest year) or e.g. 3.")
     rows = store.query(
         f"SELECT source_id, partner, year, value, unit FROM {table} WHERE home = ?"
         + (" AND year <= ?" if year else ""),

@@ -51,6 +51,7 @@ def compute(
         return empty(SPEC, candidates, HOW)
     joint = joint_projects(store, home, first_year, year)
     values = on_candidates(joint["projects"], candidates).fillna(0.0)
+    contribution = on_candidates(joint["ec_contribution"], candidates).where(values > 0, 0.0)
     y0 = first_year or int(info["y0"].min())
     y1 = year or int(info["y1"].max())
     nonzero = int((values > 0).sum())
@@ -60,5 +61,6 @@ def compute(
         sources=provenance_of(store, info["source_id"].tolist()),
         how_to_get=HOW,
         notes=(f"{nonzero} markets have at least one joint project; the others count 0.",),
+        details={"ec_contribution": contribution},
         **SPEC,  # type: ignore[arg-type]
     )

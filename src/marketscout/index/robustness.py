@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from marketscout.errors import InputError
 from marketscout.index.build import build_index
@@ -153,6 +152,8 @@ def prob_top(result: UncertaintyResult, n: int) -> pd.Series:
 
 def rank_rows(scores: np.ndarray) -> np.ndarray:
     """Rank each row descending with ties "min" (pandas rank(ascending=False, method="min"))."""
+    from scipy.stats import rankdata  # imported here: scipy.stats costs ~1 s at CLI start-up
+
     ranks = rankdata(-scores, method="min", axis=1, nan_policy="omit")
     return np.asarray(ranks, dtype=float)
 

@@ -58,3 +58,8 @@ CREATE TABLE IF NOT EXISTS boundary (source_id VARCHAR, iso3 VARCHAR, name VARCH
     geometry VARCHAR);
 
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+-- The crosswalk's country list as shipped with the snapshot (one row per economy).
+CREATE TABLE IF NOT EXISTS country (source_id VARCHAR, iso3 VARCHAR, iso2 VARCHAR,
+    m49 INTEGER, name VARCHAR, official_name VARCHAR, un_member BOOLEAN,
+    separate_economy BOOLEAN, continent VARCHAR);

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -82,10 +82,18 @@ def build_snapshot(raw: Path, output: Path | None = None) -> dict[str, Any]:
     return manifest
 
 
+def _parsed(raw: Path) -> Iterator[Parsed]:
+    """Every raw file parsed, then the crosswalk's country list (shipped with its package)."""
+    from marketscout.sources.crosswalk import parse_crosswalk
+
+    for source in _raw_sources():
+        yield source.parse(raw / source.path)
+    yield parse_crosswalk()
+
+
 def _write_tables(raw: Path, folder: Path) -> dict[str, Any]:
     entries = []
-    for source in _raw_sources():
-        parsed = source.parse(raw / source.path)
+    for parsed in _parsed(raw):
         files = {}
         for table, frame in parsed.tables.items():
             name = f"{parsed.provenance.source_id}__{table}.parquet"
