@@ -14,6 +14,9 @@ test:
 bench:
 	$(PY) bench/bench_uncertainty.py
 	$(PY) bench/bench_rank.py
+	$(PY) bench/bench_calls.py
+	$(PY) bench/bench_dsm.py
+	$(PY) bench/bench_web_rerank.py
 
 snapshot:
 	.venv/bin/marketscout snapshot build --raw ../shared/data

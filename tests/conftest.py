@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from marketscout.store import Store, open_store
+from sources.http_server import LocalServer  # tests/sources/http_server.py
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO.parent / "shared" / "data"
@@ -83,3 +84,11 @@ def run(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
         return code, out, err
 
     return invoke
+
+
+@pytest.fixture
+def http_server(tmp_path: Path) -> Iterator[LocalServer]:
+    """A local HTTP server on 127.0.0.1 serving `tmp_path/www`, with injectable faults
+    (tests/sources/http_server.py); stopped at teardown."""
+    with LocalServer(tmp_path / "www") as server:
+        yield server

@@ -41,9 +41,11 @@ def main() -> None:
     try:
         app()
     except MarketscoutError as exc:
-        err.print(f"[bold red]Error:[/] {exc.what}", highlight=False)
+        from rich.markup import escape  # messages may hold [brackets], e.g. TOML sections
+
+        err.print(f"[bold red]Error:[/] {escape(exc.what)}", highlight=False)
         if exc.where:
-            err.print(f"[bold]Where:[/] {exc.where}", highlight=False)
+            err.print(f"[bold]Where:[/] {escape(exc.where)}", highlight=False)
         if exc.fix:
-            err.print(f"[bold]What to do:[/] {exc.fix}", highlight=False)
+            err.print(f"[bold]What to do:[/] {escape(exc.fix)}", highlight=False)
         sys.exit(2)

@@ -22,6 +22,9 @@ class Settings:
     home: Path
     cache_dir: Path
     urls: Mapping[str, str] = field(default_factory=dict)
+    # the survey admin's password (MARKETSCOUT_ADMIN_PASSWORD or admin_password in the file);
+    # the store keeps only a salted hash of it; kept out of repr so it never reaches a log
+    admin_password: str | None = field(default=None, repr=False)
 
     @property
     def db_path(self) -> Path:
@@ -56,4 +59,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     for key, value in env.items():
         if key.startswith("MARKETSCOUT_") and key.endswith("_URL"):
             urls[key[len("MARKETSCOUT_") : -len("_URL")].lower()] = value
-    return Settings(home=home, cache_dir=cache, urls=urls)
+    password = env.get("MARKETSCOUT_ADMIN_PASSWORD") or str(config.get("admin_password", ""))
+    return Settings(home=home, cache_dir=cache, urls=urls, admin_password=password or None)

@@ -6,10 +6,13 @@ the previous data untouched), records provenance with every load, and answers qu
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,12 +23,18 @@ import pandas as pd
 from marketscout.errors import StoreError
 from marketscout.provenance import Provenance
 
+# DuckDB takes one writer at a time per database without conflicts; the web app writes from
+# several threads, so Store.write serialises writers within this process.
+_WRITE_LOCK = threading.Lock()
 
-def _schema_sql() -> str:
-    """Every file in marketscout/schema/, in name order (00_core.sql first)."""
+
+@cache
+def _schema_sql() -> tuple[str, str]:
+    """Every file in marketscout/schema/, in name order (00_core.sql first), and its sha256."""
     folder = resources.files("marketscout").joinpath("schema")
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
-    return "\n".join(f.read_text(encoding="utf-8") for f in files)
+    sql = "\n".join(f.read_text(encoding="utf-8") for f in files)
+    return sql, hashlib.sha256(sql.encode()).hexdigest()
 
 
 class Store:
@@ -42,12 +51,30 @@ class Store:
                 fix="Another marketscout process may be writing to it; wait for it to finish "
                 "and try again.",
             ) from exc
+        # DuckDB draws a progress bar on stdout for long queries; it would corrupt CSV/JSON
+        # written to stdout (long index builds in collab/ hit it).
+        self._con.execute("SET enable_progress_bar = false")
         if not read_only:
-            self._con.execute(_schema_sql())
-        self._columns = {
-            table: [c[0] for c in self._con.execute(f"DESCRIBE {table}").fetchall()]
-            for (table,) in self._con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-        }
+            self._ensure_schema()
+        self._columns: dict[str, list[str]] = {}
+        for table, column in self._con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() ORDER BY table_name, column_index"
+        ).fetchall():
+            self._columns.setdefault(table, []).append(column)
+
+    def _ensure_schema(self) -> None:
+        """Create missing tables, skipped when the stored schema digest is the current one."""
+        sql, digest = _schema_sql()
+        try:
+            row = self._con.execute(
+                "SELECT value FROM meta WHERE key = 'schema_sha256'"
+            ).fetchone()
+        except duckdb.CatalogException:
+            row = None
+        if row is None or row[0] != digest:
+            self._con.execute(sql)
+            self._con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_sha256', ?)", [digest])
 
     def close(self) -> None:
         self._con.close()
@@ -142,6 +169,45 @@ class Store:
         """Run a read query and return a DataFrame."""
         return self._con.execute(sql, list(params)).df()
 
+    def write(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Run (sql, params) write statements in one transaction: all take effect, or none.
+
+        Writers in this process take turns (a lock), so concurrent web requests lose nothing.
+        """
+        with _WRITE_LOCK:
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                for sql, params in statements:
+                    self._con.execute(sql, list(params))
+                self._con.execute("COMMIT")
+            except duckdb.Error as exc:
+                self._con.execute("ROLLBACK")
+                raise StoreError(f"Writing to the store failed, nothing was changed: {exc}",
+                                 where=self.path, fix="Try again; if it persists, report it.",
+                                 ) from exc
+
+    def insert(self, table: str, rows: Any,
+               delete: tuple[str, Sequence[Any]] | None = None) -> None:
+        """Append `rows` (a DataFrame or a pyarrow Table) to a derived table that is not a
+        source (a search index: no source_id, no provenance), after an optional (sql, params)
+        DELETE, in one transaction under the write lock. Arrow keeps vector columns fast."""
+        columns = list(getattr(rows, "column_names", None) or rows.columns)
+        names = ", ".join(f'"{c}"' for c in columns)
+        with _WRITE_LOCK:
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                if delete is not None:
+                    self._con.execute(delete[0], list(delete[1]))
+                self._con.register("_rows", rows)
+                self._con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
+                self._con.unregister("_rows")
+                self._con.execute("COMMIT")
+            except duckdb.Error as exc:
+                self._con.execute("ROLLBACK")
+                raise StoreError(f"Writing to table '{table}' failed, nothing was changed: {exc}",
+                                 where=self.path, fix="Try again; if it persists, report it.",
+                                 ) from exc
+
     def table(self, name: str, source_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """A whole data table, optionally only some sources' rows."""
         self._check_table(name)
@@ -156,6 +222,16 @@ class Store:
         records = [Provenance.from_dict({str(k): v for k, v in r.items()})
                    for r in frame.to_dict("records")]
         return [r for r in records if source_id is None or r.source_id == source_id]
+
+    @contextmanager
+    def engine(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A private connection to this database for analytical engines (the DSM) that run SQL
+        over Parquet files and the store's tables; its TEMP tables vanish when it closes."""
+        con = self._con.cursor()
+        try:
+            yield con
+        finally:
+            con.close()
 
     def meta(self, key: str) -> str | None:
         row = self._con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()

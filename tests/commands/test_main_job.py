@@ -83,8 +83,13 @@ def test_criteria_csv_lists_candidates(run: Run, tmp_path: Path) -> None:
     assert code == 0
     frame = pd.read_csv(target)
     assert list(frame.columns) == ["iso3", "innovation", "horizon", "digital", "fdi", "exports",
-                                   "dsm", "survey"]
+                                   "dsm", "survey", "horizon_ec_contribution"]
     assert len(frame) == 197 and "LTU" not in set(frame["iso3"])
+    # the EC contribution is reported only where there are joint projects
+    no_joint = frame[frame["horizon"] == 0]
+    assert (no_joint["horizon_ec_contribution"] == 0).all()
+    joint = frame.loc[frame["horizon"] > 0, "horizon_ec_contribution"]
+    assert (joint.dropna() >= 0).all() and (joint > 0).sum() >= 40  # some partners get no EC money
 
 
 def test_rank_json_is_complete_and_consistent(run: Run) -> None:
@@ -142,7 +147,8 @@ def test_rank_xlsx_has_every_sheet(run: Run, tmp_path: Path) -> None:
                        str(target))
     assert code == 0, err
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["priority list", "criteria", "sources", "left out", "method"]
+    assert book.sheetnames == ["priority list", "criteria", "weights", "robustness",
+                               "sources", "left out", "method"]
     assert book["priority list"].max_row == 129  # header + 128 ranked markets
 
 

@@ -122,8 +122,8 @@ def test_survey_borda_points(store: Store) -> None:
                          "position": [1, 2, 3, 1, 2]})
     store.load({"survey": rows}, prov("user_survey"))
     values = survey.compute(store, "LTU", CANDS).values
-    # A: DEU 3, POL 2, USA 1; B: POL 2, FRA 1; mean over two associations
-    assert values.to_dict() == {"DEU": 1.5, "FRA": 0.5, "POL": 2.0, "USA": 0.5}
+    # k = 3, the longest list: A: DEU 3, POL 2, USA 1; B: POL 3, FRA 2; mean over two
+    assert values.to_dict() == {"DEU": 1.5, "FRA": 1.0, "POL": 2.5, "USA": 0.5}
 
 
 def test_empty_store_reports_every_criterion_as_unavailable(store: Store) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import typer
 from rich.table import Table
 
@@ -29,14 +31,16 @@ def status(
         emit(flat.to_csv(index=False), None)
         return
     table = Table(title=f"Data behind the seven criteria (home: {home})")
-    for col in ("criterion", "source (year)", "coverage", "notes / how to get"):
+    for col in ("criterion", "source (year)", "coverage", "retrieved", "notes / how to get"):
         table.add_column(col)
     for r in rows:
         share = f"{r['covered']}/{r['candidates']} ({float(r['coverage']):.0%})"  # type: ignore[arg-type]
         advice = " ".join([*r["notes"], str(r["how_to_get"])]).strip()  # type: ignore[misc]
         label = "no data" if not r["covered"] else f"{r['source_ids']} ({r['year']})"
         label += " [partial]" if r["partial"] else ""
-        table.add_row(str(r["criterion"]), label, share, advice)
+        dates = sorted({str(p["retrieved"]) for p in r["provenance"]})  # type: ignore[attr-defined]
+        fresh = f"{dates[0]} ({age(dates[0])})" if dates else "-"
+        table.add_row(str(r["criterion"]), label, share, fresh, advice)
     console.print(table)
     console.print("Details of every source: `marketscout data sources`.")
 
@@ -51,4 +55,20 @@ def sources() -> None:
     frame = pd.DataFrame(records)[
         ["source_id", "publisher", "edition", "rows", "countries", "years", "partial", "retrieved"]
     ]
+    frame["age"] = frame["retrieved"].map(age)
     console.print(rich_table(frame, title="Sources in the store"))
+    console.print("Fetch current data with `marketscout data update SOURCE` (see --list).")
+
+
+def age(retrieved: str, today: date | None = None) -> str:
+    """How long ago a 'YYYY-MM-DD' retrieval date was: 'today', '12 days', '2.3 years'."""
+    try:
+        then = date.fromisoformat(str(retrieved)[:10])
+    except ValueError:
+        return "unknown"
+    days = ((today or date.today()) - then).days
+    if days <= 0:
+        return "today"
+    if days < 365:
+        return f"{days} day{'s' if days > 1 else ''}"
+    return f"{days / 365.25:.1f} years"

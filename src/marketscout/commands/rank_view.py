@@ -17,28 +17,33 @@ def show(plist: PriorityList, comparison: dict[str, Any] | None = None) -> None:
     o = plist.options
     table = Table(title=f"Priority markets for {plist.home}: top {o.top} of "
                         f"{len(plist.markets)} ranked ({o.runs} Monte Carlo runs)")
-    for col in ("rank", "market", "score", "90% rank interval", f"P(top {o.top})", "tier",
+    for col in ("rank", "market", "score", "90% interval", f"P(top {o.top})", "tier",
                 *(c.id for c in plist.used)):
-        table.add_column(col, justify="left" if col in ("market", "tier") else "right")
+        table.add_column(col, justify="left" if col in ("market", "tier") else "right",
+                         no_wrap=col == "market", max_width=18 if col == "market" else None,
+                         overflow="ellipsis")
     shown = plist.markets[plist.markets["rank"] <= o.top + 5]
     for _, r in shown.iterrows():
         style = TIER_STYLE[r["tier"]] if r["rank"] <= o.top else "dim"
         table.add_row(
-            str(int(r["rank"])), f"{r['market']} ({r['iso3']})", f"{r['score']:.1f}",
+            str(int(r["rank"])), str(r["market"]), f"{r['score']:.1f}",
             f"{r['rank_q05']:.0f}-{r['rank_q95']:.0f}", f"{r['p_top']:.2f}", r["tier"] or "-",
             *(_contribution(r, c.id) for c in plist.used), style=style,
         )
     console.print(table)
-    console.print("Criterion columns: contribution to the score (raw value in brackets).")
+    console.print("Criterion columns: contribution to the score (n/a: no data). Raw and "
+                  "normalised values: --format csv, json or xlsx.")
     for c in plist.used:
         console.print(f"  [bold]{c.id}[/]: {c.name}; {c.source} ({c.year}); "
                       f"{c.n_covered}/{c.n_candidates} markets", highlight=False)
-    r, s = o.recipe, o.spec
+    recipe, spec = o.recipe, o.spec
     console.print(
-        f"Method: treatment {r.treat}, normalisation {r.normalise} "
-        f"{tuple(r.params_for_normalise().get('range', ()))}, aggregation {r.aggregate}; "
-        f"{o.runs} runs (seed {o.seed}) with weights ±{s.weight_noise:.0%} and aggregation "
-        f"{' / '.join(s.aggregate_alternatives) or r.aggregate}. See docs/methodology.md.",
+        f"Method: treatment {recipe.treat}, normalisation {recipe.normalise} "
+        f"{tuple(recipe.params_for_normalise().get('range', ()))}, aggregation "
+        f"{recipe.aggregate}; {o.runs} runs (seed {o.seed}) with weights "
+        f"±{spec.weight_noise:.0%} and aggregation "
+        f"{' / '.join(spec.aggregate_alternatives) or recipe.aggregate}. "
+        "See docs/methodology.md.",
         highlight=False,
     )
     for w in plist.warnings:
@@ -50,10 +55,9 @@ def show(plist: PriorityList, comparison: dict[str, Any] | None = None) -> None:
 
 
 def _contribution(row: Any, cid: str) -> str:
-    value = row[f"{cid}_value"]
-    if value != value:
+    if row[f"{cid}_value"] != row[f"{cid}_value"]:
         return "n/a"
-    return f"{row[f'{cid}_contribution']:.1f} ({value:,.4g})"
+    return f"{row[f'{cid}_contribution']:.1f}"
 
 
 def _show_comparison(comparison: dict[str, Any]) -> None:

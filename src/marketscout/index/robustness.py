@@ -120,8 +120,7 @@ class UncertaintyResult:
         stats = np.full((5, r.shape[1]), np.nan)
         if ok.any():
             ro = r[:, ok]
-            stats[:, ok] = [np.nanmean(ro, axis=0), np.nanmedian(ro, axis=0),
-                            np.nanquantile(ro, 0.05, axis=0), np.nanquantile(ro, 0.95, axis=0),
+            stats[:, ok] = [np.nanmean(ro, axis=0), *_rank_quantiles(ro),
                             np.nanmean(np.abs(ro - self.nominal_rank[None, ok]), axis=0)]
         table = pd.DataFrame({"uCode": self.units, "nominal_rank": self.nominal_rank,
                               "mean_rank": stats[0], "median_rank": stats[1],
@@ -137,6 +136,18 @@ class UncertaintyResult:
         weights = {str(c): float(v) for c, v in self.weights.iloc[k].items()}
         return (self.framework.with_weights(weights),
                 dataclasses.replace(recipe, weighting="given"))
+
+
+def _rank_quantiles(ranks: np.ndarray) -> np.ndarray:
+    """Median, 5th and 95th percentile of each column, NaNs ignored. numpy's nan-quantiles
+    loop over columns in Python once any NaN is present, so columns without NaN (the usual
+    case) are computed in one vectorised call; the same values, several times faster."""
+    out = np.empty((3, ranks.shape[1]))
+    full = ~np.isnan(ranks).any(axis=0)
+    out[:, full] = np.quantile(ranks[:, full], [0.5, 0.05, 0.95], axis=0)
+    if not full.all():
+        out[:, ~full] = np.nanquantile(ranks[:, ~full], [0.5, 0.05, 0.95], axis=0)
+    return out
 
 
 def prob_top(result: UncertaintyResult, n: int) -> pd.Series:

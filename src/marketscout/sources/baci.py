@@ -7,9 +7,12 @@ and every step after reading is a vectorised array operation.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NoReturn
+from typing import IO, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -109,25 +112,17 @@ def parse_trade(path: Path, *, source_id: str | None = None) -> Parsed:
     path = Path(path)
     columns = _read_trade(path)
     _reject_duplicate_flows(columns, path)
-    columns, dropped = _drop_non_countries(columns)
-    year, exporter, importer = columns["t"], columns["i"], columns["j"]
-    table = pd.DataFrame({
-        "year": year,
-        "exporter": _iso3_of_codes(exporter, path, "i"),
-        "importer": _iso3_of_codes(importer, path, "j"),
-        "product": _product_codes(columns["k"], path),
-        "value": columns["v"],
-        "quantity": columns["q"],
-    })
-    years = sorted(int(y) for y in pd.unique(year))
+    dropped = Dropped()
+    table = transform_flows(columns, path, dropped=dropped)
+    years = sorted(int(y) for y in pd.unique(table["year"]))
     span = str(years[0]) if len(years) == 1 else f"{years[0]}_{years[-1]}" if years else "empty"
     base = replace(BACI, source_id=source_id or f"baci_hs92_{span}", edition=_release(path),
-                   note=dropped)
+                   note=dropped.note())
     if "sample" in path.name.lower():
         shown = ", ".join(sorted(table["exporter"].unique().astype(str)))
         base = replace(base, partial=True, republisher=_SAMPLE_REPUBLISHER, note=(
             f"A subsample of BACI: exporters {shown} only, and not all of their flows; "
-            f"totals and shares computed from it understate world trade. {dropped}").strip())
+            f"totals and shares computed from it understate world trade. {dropped.note()}").strip())
     return finish(base, path, {"trade_flow": table},
                   country_columns=("exporter", "importer"))
 
@@ -136,28 +131,45 @@ def _read_trade(path: Path) -> dict[str, np.ndarray]:
     """The six BACI columns as arrays, streamed in blocks (q: padded text, "NA" = missing)."""
     _check_trade_header(path)
     parts: dict[str, list[np.ndarray]] = {c: [] for c in TRADE_COLUMNS}
+    for _, columns in iter_blocks(lambda: path, path):
+        for col, values in columns.items():
+            parts[col].append(values)
+    return {c: np.concatenate(parts[c]) if parts[c] else np.array([]) for c in TRADE_COLUMNS}
+
+
+def iter_blocks(
+    open_source: Callable[[], Path | IO[bytes]], where: Path, *, block_size: int = 16 << 20
+) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
+    """(first row, the six columns as arrays) per block of a BACI CSV, read with PyArrow.
+
+    `open_source` gives the file (a path, or a fresh stream such as a zip member); it is
+    called again only to find the row of a bad value. `where` names it in messages.
+    """
     done = 0
+    source = open_source()
     try:
         reader = pa_csv.open_csv(
-            path,
-            read_options=pa_csv.ReadOptions(block_size=16 << 20),
+            source,
+            read_options=pa_csv.ReadOptions(block_size=block_size),
             convert_options=pa_csv.ConvertOptions(
                 column_types=_TRADE_TYPES, include_columns=list(TRADE_COLUMNS)
             ),
         )
         for batch in reader:
-            for col, values in _batch_arrays(batch, done + 2, path).items():
-                parts[col].append(values)
+            yield done + 2, _batch_arrays(batch, done + 2, where)
             done += batch.num_rows
     except pa.ArrowInvalid as exc:
-        _locate_bad_value(path, done, exc)
-    except OSError as exc:  # pyarrow reports a truncated gzip stream as OSError
+        _locate_bad_value(open_source, where, done, exc)
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        # pyarrow reports a truncated gzip stream as OSError; zipfile a bad member CRC
         raise InputError(
             f"The file is damaged or truncated ({exc}).",
-            where=f"{path}, after row {done + 1}",
+            where=f"{where}, after row {done + 1}",
             fix="Download the file again.",
         ) from exc
-    return {c: np.concatenate(parts[c]) if parts[c] else np.array([]) for c in TRADE_COLUMNS}
+    finally:
+        if not isinstance(source, Path):
+            source.close()
 
 
 def _batch_arrays(batch: pa.RecordBatch, first_row: int, path: Path) -> dict[str, np.ndarray]:
@@ -210,20 +222,28 @@ def _quantity(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
 
 
-def _locate_bad_value(path: Path, start: int, exc: pa.ArrowInvalid) -> NoReturn:
+def _locate_bad_value(
+    open_source: Callable[[], Path | IO[bytes]], where: Path, start: int, exc: pa.ArrowInvalid
+) -> NoReturn:
     """Slow path, only for a broken file: find the first bad cell to name its row."""
-    for chunk in pd.read_csv(path, dtype=str, keep_default_na=False,
-                             skiprows=range(1, start + 1), chunksize=1_000_000):
-        first = start + 2 + int(chunk.index[0])
-        for col in TRADE_COLUMNS:
-            numbers = to_number(chunk[col], path=path, column=col, first_row=first,
-                                point_only=True)
-            if col != "q" and numbers.isna().any():
-                pos = int(numbers.isna().to_numpy().nonzero()[0][0])
-                raise InputError(f"Missing value in column '{col}'.",
-                                 where=f"{path}, row {first + pos}, column '{col}'",
-                                 fix="Every BACI row needs t, i, j, k and v.") from exc
-    raise InputError(f"The file cannot be read as a BACI table ({exc}).", where=str(path),
+    source = open_source()
+    try:
+        chunks = pd.read_csv(source, dtype=str, keep_default_na=False,
+                             skiprows=range(1, start + 1), chunksize=1_000_000)
+        for chunk in chunks:
+            first = start + 2 + int(chunk.index[0])
+            for col in TRADE_COLUMNS:
+                numbers = to_number(chunk[col], path=where, column=col, first_row=first,
+                                    point_only=True)
+                if col != "q" and numbers.isna().any():
+                    pos = int(numbers.isna().to_numpy().nonzero()[0][0])
+                    raise InputError(f"Missing value in column '{col}'.",
+                                     where=f"{where}, row {first + pos}, column '{col}'",
+                                     fix="Every BACI row needs t, i, j, k and v.") from exc
+    finally:
+        if not isinstance(source, Path):
+            source.close()
+    raise InputError(f"The file cannot be read as a BACI table ({exc}).", where=str(where),
                      fix="Use the BACI file as published.") from exc
 
 
@@ -245,51 +265,94 @@ def _reject_duplicate_flows(columns: dict[str, np.ndarray], path: Path) -> None:
         )
 
 
-def _drop_non_countries(
+@dataclass
+class Dropped:
+    """Flows dropped because a partner is no country (BACI's "nes" groupings), over blocks."""
+
+    rows: int = 0
+    value: float = 0.0
+    codes: dict[int, str] = field(default_factory=dict)
+
+    def note(self) -> str:
+        if not self.rows:
+            return ""
+        names = ", ".join(f"{c} {name}" for c, name in sorted(self.codes.items()))
+        return (f"Dropped {self.rows} flows worth {self.value:,.1f} thousand USD with partners "
+                f"that are no country ({names}).")
+
+
+def baci_iso3(code: int) -> str | None:
+    """ISO3 of a BACI code by the crosswalk; None for the "nes" groupings (no country)."""
+    return None if code in NON_COUNTRY_CODES else countries.from_baci(code)
+
+
+def transform_flows(
     columns: dict[str, np.ndarray],
-) -> tuple[dict[str, np.ndarray], str]:
-    """Flows with BACI's "nes" partner groupings, which are no country, and a note on them."""
-    codes = np.array(list(NON_COUNTRY_CODES))
-    drop = np.isin(columns["i"], codes) | np.isin(columns["j"], codes)
-    if not drop.any():
-        return columns, ""
-    present = {int(c) for c in np.unique(np.r_[columns["i"][drop], columns["j"][drop]])}
-    names = ", ".join(f"{c} {name}" for c, name in NON_COUNTRY_CODES.items() if c in present)
-    note = (f"Dropped {int(drop.sum())} flows worth {columns['v'][drop].sum():,.1f} thousand "
-            f"USD with partners that are no country ({names}).")
-    return {c: v[~drop] for c, v in columns.items()}, note
+    where: Path,
+    *,
+    first_row: int = 2,
+    iso3_of: Callable[[int], str | None] = baci_iso3,
+    names: Mapping[int, str] = NON_COUNTRY_CODES,
+    dropped: Dropped | None = None,
+) -> pd.DataFrame:
+    """One block of BACI columns -> trade_flow rows: ISO3 codes, 6-character products.
+
+    Rows with a partner that `iso3_of` maps to None are dropped and counted in `dropped`
+    (`names` names those codes). Shared by `parse_trade` and the streaming bulk reader.
+    """
+    exporter, exporters = _country_positions(columns["i"], where, "i", iso3_of, first_row)
+    importer, importers = _country_positions(columns["j"], where, "j", iso3_of, first_row)
+    product, products = _product_positions(columns["k"], where, first_row)
+    keep = (exporter >= 0) & (importer >= 0)
+    if dropped is not None and not keep.all():
+        gone = np.unique(np.r_[columns["i"][exporter < 0], columns["j"][importer < 0]])
+        dropped.rows += int((~keep).sum())
+        dropped.value += float(columns["v"][~keep].sum())
+        dropped.codes.update({int(c): names.get(int(c), "") for c in gone})
+    return pd.DataFrame({
+        "year": columns["t"][keep],
+        "exporter": _categorical(exporter[keep], exporters),
+        "importer": _categorical(importer[keep], importers),
+        "product": _categorical(product[keep], products),
+        "value": columns["v"][keep],
+        "quantity": columns["q"][keep],
+    })
 
 
-def _iso3_of_codes(codes: np.ndarray, path: Path, column: str) -> pd.Categorical:
-    """BACI numeric codes -> ISO3, looked up once per distinct code."""
+def _country_positions(
+    codes: np.ndarray, where: Path, column: str, iso3_of: Callable[[int], str | None],
+    first_row: int,
+) -> tuple[np.ndarray, list[str]]:
+    """Each row's position among the sorted ISO3 codes (-1: no country), looked up once
+    per distinct code."""
     clean = np.where(codes < 0, 0, codes)  # a negative code is unknown, as 0 is
     distinct, inverse = _factorize(clean)
-    iso: list[str] = []
+    iso: list[str | None] = []
     for code in distinct:
         try:
-            iso.append(countries.from_baci(int(code)))
+            iso.append(iso3_of(int(code)))
         except UnknownCountryError as exc:
-            row = int(np.flatnonzero(clean == code)[0]) + 2
-            where = f"{path}, row {row}, column '{column}'"
-            raise UnknownCountryError(exc.what, where=where, fix=exc.fix) from exc
-    categories = sorted(set(iso))
+            row = int(np.flatnonzero(clean == code)[0]) + first_row
+            place = f"{where}, row {row}, column '{column}'"
+            raise UnknownCountryError(exc.what, where=place, fix=exc.fix) from exc
+    categories = sorted({c for c in iso if c is not None})
     position = {c: n for n, c in enumerate(categories)}
-    lookup = np.array([position[c] for c in iso], dtype=np.int32)
-    return _categorical(lookup[inverse], categories)
+    lookup = np.array([-1 if c is None else position[c] for c in iso], dtype=np.int32)
+    return lookup[inverse], categories
 
 
-def _product_codes(k: np.ndarray, path: Path) -> pd.Categorical:
+def _product_positions(k: np.ndarray, where: Path, first_row: int) -> tuple[np.ndarray, list[str]]:
     """HS6 codes as 6-character text: BACI writes them as numbers, so 010111 became 10111."""
     bad = (k < 10_000) | (k > 999_999)
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
         raise InputError(
             f"Not an HS6 product code: {k[pos]}.",
-            where=f"{path}, row {pos + 2}, column 'k'",
+            where=f"{where}, row {pos + first_row}, column 'k'",
             fix="Product codes have six digits; use the BACI file as published.",
         )
     distinct, inverse = _factorize(k)
-    return _categorical(inverse, [f"{c:06d}" for c in distinct])
+    return inverse, [f"{c:06d}" for c in distinct]
 
 
 def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:

@@ -16,7 +16,12 @@ from marketscout.countries import to_iso3
 from marketscout.errors import InputError
 from marketscout.provenance import Provenance
 from marketscout.sources import Parsed, finish
-from marketscout.sources._read import read_csv, reject_duplicates, to_number
+from marketscout.sources._read import (
+    read_csv,
+    reject_duplicates,
+    require_columns,
+    to_number,
+)
 
 PARTICIPATION_COLUMNS = [
     "project_id", "org_id", "iso3", "role", "org_type", "ec_contribution", "start_year",
@@ -86,6 +91,25 @@ def parse_horizon_europe_organizations(path: Path, projects_path: Path | None = 
     """
     path = Path(path)
     frame = read_csv(path, required=HE_COLUMNS)
+    starts = _project_start_years(Path(projects_path)) if projects_path is not None else None
+    table, dropped = participations(frame, path, starts=starts)
+    note = f"{dropped} participations without a country dropped."
+    if projects_path is None:
+        note += " start_year is empty: organization.csv has no start date."
+    base = replace(HORIZON_EUROPE, note=note)
+    return finish(base, path, {"horizon_participation": table}, year_column="start_year")
+
+
+def participations(
+    frame: pd.DataFrame, path: Path, *, starts: pd.Series | None = None,
+    programme: str = "HORIZON",
+) -> tuple[pd.DataFrame, int]:
+    """CORDIS `organization` rows (text cells) -> horizon_participation rows, and how many
+    rows without a country were dropped. `starts` maps project id -> start year.
+
+    Shared with the bulk reader (`cordis_bulk`): H2020 and Horizon Europe use this layout.
+    """
+    require_columns(frame, HE_COLUMNS, path)
     _require_text(frame, ("projectID", "organisationID", "role"), path)
     reject_duplicates(frame, ["projectID", "organisationID", "role"], path)
     # The official file writes amounts with a decimal comma ("2835524,25"); to_number
@@ -100,18 +124,12 @@ def parse_horizon_europe_organizations(path: Path, projects_path: Path | None = 
             "org_type": frame["activityType"].str.strip().replace("", None),
             "ec_contribution": contribution,
             "start_year": pd.Series(pd.NA, index=frame.index, dtype="Int64"),
-            "programme": "HORIZON",
+            "programme": programme,
         }
     )
-    if projects_path is not None:
-        starts = _project_start_years(Path(projects_path))
+    if starts is not None:
         table["start_year"] = table["project_id"].map(starts).astype("Int64")
-    table, dropped = _with_iso3(table, path, missing={""})
-    note = f"{dropped} participations without a country dropped."
-    if projects_path is None:
-        note += " start_year is empty: organization.csv has no start date."
-    base = replace(HORIZON_EUROPE, note=note)
-    return finish(base, path, {"horizon_participation": table}, year_column="start_year")
+    return _with_iso3(table, path, missing={""})
 
 
 def _require_text(frame: pd.DataFrame, columns: tuple[str, ...], path: Path) -> None:
@@ -169,7 +187,13 @@ def _programme_parts(path: Path) -> pd.DataFrame:
 
 def _project_start_years(path: Path) -> pd.Series:
     """Start year by project id, from CORDIS `project.csv` (startDate as YYYY-MM-DD)."""
-    frame = read_csv(path, required=("id", "startDate"))
+    return start_years(read_csv(path, required=("id", "startDate")), path)
+
+
+def start_years(frame: pd.DataFrame, path: Path) -> pd.Series:
+    """Start year by project id, from CORDIS `project` rows (text cells, startDate as
+    YYYY-MM-DD); shared with the bulk reader."""
+    require_columns(frame, ("id", "startDate"), path)
     reject_duplicates(frame, ["id"], path)
     dates = frame["startDate"].str.strip()
     odd = (~dates.str.fullmatch(r"(\d{4}-\d\d-\d\d.*)?")).to_numpy().nonzero()[0]

@@ -1,0 +1,251 @@
+"""The DSM engine: four filters as SQL in DuckDB over the trade files, for one home country or
+for every exporter in one pass (METHODS.md §1; docs/dsm.md).
+
+Only `Store.engine()` opens the connection: the engine runs on a private cursor of the store
+(which also holds the World Bank, LPI, distance, risk, tariff and NTM tables it joins), or on an
+in-memory Store when none is given. Trade rows stay in DuckDB; only results reach pandas.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from marketscout import countries
+from marketscout.dsm.access import access_warnings, build_access
+from marketscout.dsm.attractiveness import Years, build_pairs, build_structure, plan_years
+from marketscout.dsm.config import DSMConfig
+from marketscout.dsm.position import all_params, map_params, pair_params, pairs_sql, reo_sql
+from marketscout.dsm.results import cell_columns, fetch_single
+from marketscout.dsm.screen import country_screen
+from marketscout.dsm.trade import (
+    TradeInfo,
+    TradeSource,
+    check_products,
+    exporters_by_year,
+    open_flows,
+)
+from marketscout.errors import InputError
+from marketscout.provenance import Provenance
+from marketscout.store import Store
+
+# The all-exporters detail keeps what differs by home; the product-market's own figures
+# (growth, HHI, world share) are the same for every home: `run_dsm` for one home has them.
+ALL_COLUMNS = ("r.cell, r.row_class, r.col_class, r.import_value, r.home_exports, "
+               "r.relative_share, r.untapped_potential, r.access_class")
+# Store tables whose loads feed the filters (for the provenance of every result).
+_INPUT_TABLES = ("wb_indicator", "risk_rating", "distance", "lpi", "tariff", "ntm")
+
+
+@dataclass(frozen=True)
+class DSMResult:
+    """One home country's realistic export opportunities (REOs), and why others were left out.
+
+    `opportunities`: one row per (market, product) REO with cell, row_class, col_class,
+    import_value, home_exports, untapped_potential (thousand USD) and the figures behind them.
+    `markets`: one row per market in the trade data with filter 1's outcome, accessibility,
+    number of opportunities, their import value, untapped potential and a cell histogram.
+    `excluded`: every product-market of the screened markets left out, with filter and reason.
+    `funnel`: markets and product-markets surviving each filter.
+    """
+
+    home: str
+    year: int
+    config: DSMConfig
+    opportunities: pd.DataFrame
+    markets: pd.DataFrame
+    excluded: pd.DataFrame
+    funnel: pd.DataFrame
+    source: str
+    sources: tuple[Provenance, ...] = ()
+    warnings: tuple[str, ...] = ()
+    synthetic: bool = False
+    years: tuple[int, ...] = ()
+
+    @property
+    def excluded_markets(self) -> pd.DataFrame:
+        """Markets removed by filter 1, with the reason."""
+        return self.markets.loc[~self.markets["passed_filter1"],
+                                ["market", "filter1_reason"]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class DSMAllResult:
+    """Every exporter's opportunities: a (home, market) summary, and the detail file if asked."""
+
+    year: int
+    config: DSMConfig
+    summary: pd.DataFrame
+    homes: int
+    opportunities: int
+    seconds: float
+    source: str
+    output: Path | None = None
+    warnings: tuple[str, ...] = ()
+    synthetic: bool = False
+    sources: tuple[Provenance, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    info: TradeInfo
+    years: Years
+    warnings: tuple[str, ...]
+
+
+@contextmanager
+def _connection(store: Store | None) -> Iterator[tuple[Store, duckdb.DuckDBPyConnection]]:
+    """The store's engine cursor (an in-memory store when none is given)."""
+    own = store is None
+    active = Store() if store is None else store
+    try:
+        with active.engine() as con:
+            yield active, con
+    finally:
+        if own:
+            active.close()
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, trade: TradeSource, home: str | None, year: int,
+             config: DSMConfig) -> _Prepared:
+    """Flows, structure, filter 1 and filter 2 (shared by both modes)."""
+    info = open_flows(con, trade, year - config.long_term_years, year, home)
+    years = plan_years(info.years, year, config)
+    try:
+        build_structure(con, years, config)
+    except duckdb.ConversionException as exc:  # e.g. a product code 'abc'
+        raise InputError(f"The trade data cannot be read: {exc}",
+                         where=info.relation.where if info.relation else trade.label,
+                         fix="Product codes must be HS6 numbers.") from exc
+    check_products(con, info)
+    warnings = [*_trade_warnings(trade, info, _exporters(con), year, config), *years.warnings]
+    warnings += country_screen(con, info.home_cid, year, config)
+    build_pairs(con, years, config)
+    return _Prepared(info, years, tuple(warnings))
+
+
+def run_dsm(trade: TradeSource, home: str, year: int, config: DSMConfig | None = None,
+            store: Store | None = None) -> DSMResult:
+    """The four filters for one home country and year; `store` supplies filters 1 and 3."""
+    config = config or DSMConfig()
+    home = countries.to_iso3(home, where="home")
+    with _connection(store) as (active, con):
+        prep = _prepare(con, trade, home, year, config)
+        home_cid = prep.info.home_cid
+        assert home_cid is not None
+        con.execute("CREATE OR REPLACE TEMP TABLE homes AS SELECT cid, iso3 FROM country "
+                    "WHERE cid = ?", [home_cid])
+        build_access(con, year, config)
+        prep = replace(prep, warnings=(*prep.warnings, *access_warnings(con, config)))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE home_pairs AS {pairs_sql(all_pairs=True)}",
+                    pair_params(config))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE reo AS {reo_sql('SELECT * FROM home_pairs')}",
+                    map_params(config))
+        frames = fetch_single(con, home_cid)
+        warnings = [*prep.warnings, *_home_warnings(con, home, home_cid, year)]
+        sources = _sources(active, trade, prep.info)
+    return DSMResult(home=home, year=year, config=config, source=trade.label,
+                     sources=sources, warnings=tuple(warnings), synthetic=prep.info.synthetic,
+                     years=prep.info.years, **frames)
+
+
+def run_dsm_all(trade: TradeSource, year: int, config: DSMConfig | None = None,
+                store: Store | None = None, output: Path | None = None) -> DSMAllResult:
+    """Every exporter of year t as home in one pass; the detail goes to `output` (Parquet)."""
+    config = config or DSMConfig()
+    start = time.perf_counter()
+    with _connection(store) as (active, con):
+        prep = _prepare(con, trade, None, year, config)
+        con.execute("CREATE OR REPLACE TEMP TABLE homes AS SELECT DISTINCT c.cid, c.iso3 "
+                    "FROM country c JOIN (SELECT DISTINCT supplier FROM supplier) s "
+                    "ON s.supplier = c.cid")
+        build_access(con, year, config)
+        params = all_params(config)
+        detail = (f"SELECT h.iso3 AS home, c.iso3 AS market, "
+                  f"lpad(CAST(r.product AS VARCHAR), 6, '0') AS product, {ALL_COLUMNS} "
+                  f"FROM ({reo_sql(pairs_sql(all_pairs=False))}) r "
+                  f"JOIN country h ON h.cid = r.home JOIN country c ON c.cid = r.market")
+        if output is not None:
+            target = str(Path(output)).replace("'", "''")
+            con.execute(f"COPY ({detail}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)",
+                        params)
+            summary = _summary(con, f"read_parquet('{target}')", {})
+        else:
+            summary = _summary(con, f"({detail})", params)
+        n_homes = int(con.execute("SELECT count(*) FROM homes").fetchone()[0])  # type: ignore[index]
+        sources = _sources(active, trade, prep.info)
+    return DSMAllResult(year=year, config=config, summary=summary, homes=n_homes,
+                        opportunities=int(summary["opportunities"].sum()),
+                        seconds=time.perf_counter() - start, source=trade.label,
+                        output=output, warnings=prep.warnings,
+                        synthetic=prep.info.synthetic, sources=sources)
+
+
+def trade_years(trade: TradeSource, store: Store | None = None) -> dict[int, int]:
+    """Years in the trade data and the number of exporters in each (a complete BACI year has
+    about 220; the shipped sample has 2)."""
+    with _connection(store) as (_, con):
+        return exporters_by_year(con, trade)
+
+
+def _summary(con: duckdb.DuckDBPyConnection, relation: str,
+             params: dict[str, object]) -> pd.DataFrame:
+    """Per (home, market): opportunities, their import value, home exports, potential, cells."""
+    _, inner = cell_columns()
+    return con.execute(
+        f"SELECT home, market, count(*) AS opportunities, sum(import_value) AS "
+        f"opportunity_imports, sum(home_exports) AS home_exports, sum(untapped_potential) AS "
+        f"untapped_potential, {inner} FROM {relation} GROUP BY home, market "
+        f"ORDER BY home, untapped_potential DESC, market", params).df()
+
+
+def _exporters(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(DISTINCT supplier) FROM supplier").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _trade_warnings(trade: TradeSource, info: TradeInfo, exporters: int, year: int,
+                    config: DSMConfig) -> list[str]:
+    out = list(info.notes)
+    partial = [p for p in (*trade.provenance, *info.provenance) if p.partial]
+    if partial:
+        out.insert(0, "The trade data is a partial sample (" + "; ".join(
+            p.note or p.source_id for p in partial) + "): world imports, market shares and "
+            "concentration are understated; use complete BACI years for real results.")
+    elif exporters < config.min_exporters:
+        out.insert(0, f"The trade data holds only {exporters} exporters in {year} (complete "
+                      f"BACI years hold about 220): unless this is the whole world, world "
+                      "imports, shares and concentration are understated.")
+    if info.synthetic:  # always the first thing said
+        out.insert(0, "SYNTHETIC DATA: these trade flows were generated, not observed; no "
+                      "result describes a real market.")
+    return out
+
+
+def _home_warnings(con: duckdb.DuckDBPyConnection, home: str, home_cid: int,
+                   year: int) -> list[str]:
+    row = con.execute("SELECT count(*) FROM supplier WHERE supplier = ?", [home_cid]).fetchone()
+    if row and row[0]:
+        return []
+    return [f"{home} exports nothing in the trade data for {year}: every opportunity is in the "
+            "'small' column and its whole benchmark counts as untapped potential."]
+
+
+def _sources(store: Store, trade: TradeSource, info: TradeInfo) -> tuple[Provenance, ...]:
+    """Provenance of the trade data and of every store table the filters read."""
+    ids: set[str] = set()
+    for table in _INPUT_TABLES:
+        ids |= set(store.query(f"SELECT DISTINCT source_id FROM {table}")["source_id"])
+    used = [p for p in store.provenance() if p.source_id in ids]
+    known = {p.source_id for p in used}
+    extra = [p for p in (*trade.provenance, *info.provenance) if p.source_id not in known]
+    if trade.store_table and not trade.provenance:
+        loads = set(store.query("SELECT DISTINCT source_id FROM trade_flow")["source_id"])
+        extra += [p for p in store.provenance() if p.source_id in loads]
+    return tuple(extra + used)

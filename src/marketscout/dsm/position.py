@@ -1,0 +1,97 @@
+"""Filter 3a (concentration), the accessibility cut, and filter 4 (the REO map) per home.
+
+One SQL text serves a single home and every exporter at once (home is a column), so both
+modes give the same opportunities by construction.
+
+Filter 3a [L]: HHI over the suppliers of the market (home included) above `hhi_max` excludes
+the product-market, unless the home country's share is at least `dominant_share`.
+Filter 4 [L]: R = home share / mean share of the N largest suppliers other than home
+(N = top_suppliers, or fewer where fewer exist), binned by `position_cutoffs` into columns
+1-4; cell = (row - 1) * 4 + column, 1-20 row-wise. Where home is the only supplier, R is
+unbounded and the column is 'large'. Untapped potential [L]:
+P = max(0, s* M - X) with s* M the mean value of those N suppliers (0 where there are none).
+"""
+
+from __future__ import annotations
+
+from marketscout.dsm.config import DSMConfig
+
+# Every (home, market, product) of the markets left after filter 1, with the first failing
+# filter; `{pairs_filter}` narrows the rows (all-exporters mode skips filter 2's failures).
+HOME_PAIRS = """
+SELECT a.home, p.market, p.product, p.m AS import_value, p.world, p.world_share,
+       p.st_growth, p.world_st_growth, p.lt_growth, p.world_lt_growth, p.lt_span,
+       p.row_class, p.hhi, p.n_sup, p.s_top, p.s_top1,
+       coalesce(s.v, 0) AS home_exports,
+       s.v IS NOT NULL AND (p.n_sup <= $n OR s.v >= p.s_nth) AS home_in_top,
+       a.access_class, a.access_index,
+       CASE WHEN p.row_class IS NULL THEN p.f2_reason
+            WHEN p.hhi > $hhi_max AND coalesce(s.v, 0) / p.m < $dominant THEN 'concentrated'
+            WHEN a.access_class = 'red' AND $drop_red
+                 AND NOT list_contains(CAST($red_keep AS INTEGER[]), p.row_class)
+                 THEN 'red_market'
+            WHEN a.access_class = 'unrated' AND $drop_unrated THEN 'unrated_market'
+       END AS reason
+FROM pairs p
+JOIN access a ON a.market = p.market
+LEFT JOIN supplier s ON s.market = p.market AND s.product = p.product AND s.supplier = a.home
+{pairs_filter}
+"""
+
+# Filter 4 and the untapped potential on top of HOME_PAIRS rows that passed every filter.
+MAP = """
+WITH o AS (
+    SELECT *,
+           CASE WHEN home_in_top THEN least($n, n_sup - 1) ELSE least($n, n_sup) END AS n_top,
+           CASE WHEN home_in_top THEN s_top1 - home_exports ELSE s_top END AS top_sum
+    FROM ({home_pairs}) WHERE reason IS NULL),
+r AS (
+    SELECT *, CASE WHEN n_top > 0 AND top_sum > 0
+                   THEN home_exports * n_top / top_sum END AS relative_share
+    FROM o)
+SELECT home, market, product,
+       (row_class - 1) * 4 + col_class AS cell, row_class, col_class,
+       import_value, home_exports, home_exports / import_value AS home_share,
+       relative_share, benchmark / import_value AS benchmark_share,
+       greatest(0, coalesce(benchmark, 0) - home_exports) AS untapped_potential,
+       world_share, st_growth, world_st_growth, lt_growth, world_lt_growth, lt_span, hhi,
+       n_sup AS suppliers, access_class, access_index
+FROM (SELECT *,
+             CASE WHEN relative_share IS NULL THEN 4
+                  WHEN relative_share < $c1 THEN 1
+                  WHEN relative_share < $c2 THEN 2
+                  WHEN relative_share < $c3 THEN 3
+                  ELSE 4 END AS col_class,
+             CASE WHEN n_top > 0 THEN top_sum / n_top END AS benchmark
+      FROM r)
+"""
+
+
+def pairs_sql(*, all_pairs: bool) -> str:
+    """HOME_PAIRS over every product-market (one home: the exclusions are kept) or only over
+    filter 2's survivors (all exporters: the rest cannot become opportunities)."""
+    return HOME_PAIRS.format(pairs_filter="" if all_pairs else "WHERE p.row_class IS NOT NULL")
+
+
+def reo_sql(home_pairs: str) -> str:
+    """The opportunities (cell, untapped potential) over a HOME_PAIRS query or table."""
+    return MAP.format(home_pairs=home_pairs)
+
+
+def pair_params(config: DSMConfig) -> dict[str, object]:
+    """Parameters of HOME_PAIRS."""
+    return {"hhi_max": config.hhi_max, "dominant": config.dominant_share,
+            "n": config.top_suppliers,
+            "drop_red": config.drop_red, "red_keep": list(config.red_keep_rows),
+            "drop_unrated": config.unrated_markets == "drop"}
+
+
+def map_params(config: DSMConfig) -> dict[str, object]:
+    """Parameters of MAP alone (DuckDB rejects unused named parameters)."""
+    c1, c2, c3 = config.position_cutoffs
+    return {"n": config.top_suppliers, "c1": c1, "c2": c2, "c3": c3}
+
+
+def all_params(config: DSMConfig) -> dict[str, object]:
+    """Parameters of MAP over HOME_PAIRS (both stages in one query)."""
+    return pair_params(config) | map_params(config)

@@ -1,0 +1,81 @@
+"""The DSM on the store's own trade data: is it complete, run it (memoised), top products.
+
+Used by the `dsm` criterion and by the web market profile, which must both say plainly when
+the store holds only a sample (the embedded snapshot) rather than a complete BACI year.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import pandas as pd
+
+from marketscout.dsm.catalog import default_source
+from marketscout.dsm.config import DSMConfig
+from marketscout.dsm.engine import DSMResult, run_dsm, trade_years
+from marketscout.dsm.explain import explain_market
+from marketscout.dsm.trade import TradeSource
+from marketscout.errors import DataNotAvailableError
+from marketscout.store import Store
+
+HOW = ("The DSM needs a complete BACI year (all exporters): `marketscout data update baci` "
+       "when online, or `marketscout dsm import trade BACI_HS92_Y2021_V202301.csv` with the "
+       "file from CEPII. The embedded snapshot holds only a two-exporter sample (South Africa, "
+       "Afghanistan).")
+_CACHE: OrderedDict[tuple[object, ...], DSMResult] = OrderedDict()
+_CACHE_SIZE = 4
+
+
+def complete_year(store: Store, source: TradeSource, year: int | None,
+                  config: DSMConfig) -> int | str:
+    """The year to use, or a plain sentence on why the store's trade data is not enough."""
+    years = trade_years(source, store) if (source.paths or source.source_ids) else {}
+    if not years:
+        return "No product-level trade data in the store."
+    chosen = year if year is not None else max(years)
+    exporters = years.get(chosen, 0)
+    partial = [p for p in source.provenance if p.partial]
+    if partial:
+        shown = "; ".join(p.note or p.source_id for p in partial)
+        return (f"The trade data for {chosen} is a partial sample ({exporters} exporters): "
+                f"{shown} The DSM needs every exporter to measure world imports and market "
+                "shares, so it is not computed.")
+    if exporters < config.min_exporters:
+        return (f"The trade data holds {exporters} exporters for {chosen} (a complete BACI "
+                f"year holds about 220; at least {config.min_exporters} are needed).")
+    return chosen
+
+
+def store_result(store: Store, home: str, year: int | None = None,
+                 config: DSMConfig | None = None) -> DSMResult:
+    """The DSM for `home` on the store's complete trade data; raises when there is none.
+
+    Results are memoised per store file, its loads, home, year and config, since the criterion
+    and every market profile of a session ask for the same run.
+    """
+    config = config or DSMConfig()
+    source = default_source(store)
+    found = complete_year(store, source, year, config)
+    if isinstance(found, str):
+        raise DataNotAvailableError(found, where=store.path, fix=HOW)
+    loads = tuple(store.query("SELECT source_id, CAST(loaded_at AS VARCHAR) AS t "
+                              "FROM provenance ORDER BY 1").itertuples(index=False))
+    key = (store.path, loads, source, home, found, config)
+    if store.path != ":memory:" and key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    result = run_dsm(source, home, found, config, store)
+    if store.path != ":memory:":
+        _CACHE[key] = result
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
+
+
+def top_opportunities(store: Store, home: str, market: str, top: int = 10) -> pd.DataFrame:
+    """The market's top opportunities for `home` (product, description, cell, values, why);
+    `attrs['source']` names the trade data. Raises DataNotAvailableError without it."""
+    result = store_result(store, home)
+    table = explain_market(result, market, top=top, store=store).opportunities
+    table.attrs["source"] = f"DSM over {result.source}, {result.year}"
+    return table

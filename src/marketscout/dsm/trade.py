@@ -1,0 +1,412 @@
+"""Trade data for the DSM: where the rows are, checking them, and one view `flows` over them.
+
+Three layouts are read without loading them into Python:
+
+* BACI (CEPII): columns t, i, j, k, v[, q]; BACI numeric country codes, HS6 codes as numbers
+  (so 010111 arrives as 10111), values in thousand USD;
+* marketscout: columns year, exporter, importer, product, value; ISO3 codes, HS6 codes as text
+  (what `sources.baci.parse_trade` writes, and `convert_baci_csv` stores as Parquet);
+* the store's `trade_flow` table (marketscout layout).
+
+Files may be Parquet or CSV, given as paths, folders (every *.parquet inside) or globs. The view
+`flows(year, exporter, importer, product, value)` carries integer country ids `cid` (table
+`country`: cid -> ISO3) and the HS6 code as stored (number or text; the engine casts it to an
+integer after grouping, and `check_products` checks it). Rows for the same flow are summed
+by every step that uses them; flows from a country to itself are left out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from marketscout import countries
+from marketscout.errors import InputError, UnknownCountryError
+from marketscout.provenance import Provenance
+from marketscout.sources.baci import NON_COUNTRY_CODES
+
+if TYPE_CHECKING:
+    import duckdb
+
+BACI_COLUMNS = ("t", "i", "j", "k", "v")
+OWN_COLUMNS = ("year", "exporter", "importer", "product", "value")
+# Parquet key-value metadata that marks a synthetic world (bench/, `dsm synth`).
+SYNTHETIC_KEYS = (b"synthetic", b"marketscout.synthetic")
+PROVENANCE_KEY = b"marketscout.provenance"
+
+
+@dataclass(frozen=True)
+class TradeSource:
+    """Where the trade rows are: files (paths, folders or globs) or the store's trade_flow.
+
+    A Parquet file whose key-value metadata holds `synthetic` = `true` marks every result
+    computed from it as synthetic; so does `synthetic=True`.
+    """
+
+    paths: tuple[str, ...] = ()
+    store_table: bool = False
+    source_ids: tuple[str, ...] = ()  # store_table only: these loads (default: all)
+    label: str = ""
+    synthetic: bool = False
+    provenance: tuple[Provenance, ...] = ()
+
+    @classmethod
+    def files(cls, *paths: str | Path, label: str = "", synthetic: bool = False) -> TradeSource:
+        """Trade files in BACI or marketscout layout (Parquet or CSV)."""
+        shown = label or ", ".join(Path(p).name for p in paths)
+        return cls(paths=tuple(str(p) for p in paths), label=shown, synthetic=synthetic)
+
+    @classmethod
+    def store(cls, *source_ids: str) -> TradeSource:
+        """The store's `trade_flow` table (all loads, or only `source_ids`)."""
+        shown = ", ".join(source_ids) or "all loads"
+        return cls(store_table=True, source_ids=source_ids,
+                   label=f"store table trade_flow ({shown})")
+
+
+@dataclass(frozen=True)
+class TradeInfo:
+    """What `open_flows` found: the years present, notes on dropped rows, the home's id."""
+
+    years: tuple[int, ...]
+    home_cid: int | None
+    notes: tuple[str, ...] = ()
+    synthetic: bool = False
+    layout: str = "baci"
+    provenance: tuple[Provenance, ...] = ()
+    relation: _Relation | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class _Relation:
+    sql: str  # a FROM clause
+    layout: str  # "baci" or "own"
+    where: str  # where the rows come from, for messages
+    files: tuple[str, ...] = field(default_factory=tuple)
+
+
+def open_flows(
+    con: duckdb.DuckDBPyConnection, source: TradeSource, first: int, last: int, home: str | None,
+) -> TradeInfo:
+    """Check the rows of years first..last and create the TEMP view `flows` and table `country`."""
+    rel = _relation(con, source)
+    scan = _scan(con, rel, first, last)
+    home_cid = _country_table(con, rel, scan, home)
+    _create_view(con, rel, first, last, scan.dropped)
+    synthetic, provenance = _file_metadata(con, rel)
+    return TradeInfo(years=scan.years, home_cid=home_cid, notes=tuple(scan.notes),
+                     synthetic=source.synthetic or synthetic, layout=rel.layout,
+                     provenance=provenance, relation=rel)
+
+
+def exporters_by_year(con: duckdb.DuckDBPyConnection, source: TradeSource) -> dict[int, int]:
+    """Distinct exporters per year in the source: a complete BACI year has about 220."""
+    rel = _relation(con, source)
+    c = _cols(rel.layout)
+    rows = con.execute(f"SELECT {c['year']}, count(DISTINCT {c['exporter']}) FROM {rel.sql} "
+                       f"GROUP BY 1 ORDER BY 1").fetchall()
+    return {int(y): int(n) for y, n in rows if y is not None}
+
+
+def resolve_paths(paths: Sequence[str]) -> list[str]:
+    """Files named by paths, folders (their *.parquet) or globs; one file type for all."""
+    found: list[str] = []
+    for text in paths:
+        path = Path(text).expanduser()
+        if path.is_dir():
+            matches = sorted(str(p) for p in path.glob("*.parquet"))
+        elif any(c in text for c in "*?["):
+            matches = _glob(path)
+        else:
+            matches = [str(path)] if path.exists() else []
+        if not matches:
+            raise InputError(f"No trade file found at {text}.", where=text,
+                             fix="Pass a BACI CSV or Parquet file, a folder of Parquet files, "
+                             "or a glob such as 'baci/*.parquet'.")
+        found.extend(matches)
+    kinds = {_kind(p) for p in found}
+    if len(kinds) != 1 or kinds & {"other"}:
+        raise InputError(f"Trade files must all be Parquet or all CSV; got {', '.join(found)}.",
+                         where=", ".join(found), fix="Convert them to one format first "
+                         "(`marketscout dsm import trade FILE.csv` writes Parquet).")
+    return found
+
+
+def _glob(pattern: Path) -> list[str]:
+    """Files matching a glob; the part before the first wildcard is the folder searched."""
+    parts = pattern.parts
+    first = next(n for n, part in enumerate(parts) if any(c in part for c in "*?["))
+    folder = Path(*parts[:first]) if first else Path()
+    return sorted(str(p) for p in folder.glob(str(Path(*parts[first:]))) if p.is_file())
+
+
+def _kind(path: str) -> str:
+    name = path.lower()
+    if name.endswith(".parquet"):
+        return "parquet"
+    return "csv" if name.endswith((".csv", ".csv.gz")) else "other"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _relation(con: duckdb.DuckDBPyConnection, source: TradeSource) -> _Relation:
+    """The FROM clause over the source, and its layout (from its column names)."""
+    if source.store_table:
+        marks = ", ".join(_quote(s) for s in source.source_ids)
+        where = f" WHERE source_id IN ({marks})" if marks else ""
+        return _Relation(f"(SELECT * FROM main.trade_flow{where})", "own",
+                         f"store table trade_flow ({source.label})")
+    files = resolve_paths(source.paths)
+    listed = "[" + ", ".join(_quote(f) for f in files) + "]"
+    if _kind(files[0]) == "parquet":
+        sql = f"read_parquet({listed}, union_by_name = true, filename = true)"
+    else:
+        sql = (f"read_csv({listed}, header = true, union_by_name = true, filename = true, "
+               "all_varchar = true)")
+    columns = _columns(con, sql, files)
+    layout = "baci" if set(BACI_COLUMNS) <= columns else "own"
+    if layout == "own" and not set(OWN_COLUMNS) <= columns:
+        raise InputError(
+            f"Trade files need the columns {', '.join(BACI_COLUMNS)} (BACI) or "
+            f"{', '.join(OWN_COLUMNS)}; found {', '.join(sorted(columns))}.",
+            where=files[0], fix="Use BACI files as published, or marketscout's Parquet.")
+    if _kind(files[0]) == "csv":
+        sql = _typed_csv(listed, layout)
+    return _Relation(sql, layout, ", ".join(files), tuple(files))
+
+
+def _columns(con: duckdb.DuckDBPyConnection, sql: str, files: list[str]) -> set[str]:
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {sql}").fetchall()
+    except Exception as exc:  # duckdb raises several error classes for unreadable files
+        raise InputError(f"The trade file cannot be read ({exc}).", where=", ".join(files),
+                         fix="Check that it is a complete Parquet or CSV file.") from exc
+    return {str(r[0]).lower() for r in rows}
+
+
+def _typed_csv(listed: str, layout: str) -> str:
+    """CSV with explicit types: BACI's q is space-padded text and is not read as a number."""
+    if layout == "baci":
+        types = "{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'INTEGER', 'v': 'DOUBLE'}"
+    else:
+        types = ("{'year': 'INTEGER', 'exporter': 'VARCHAR', 'importer': 'VARCHAR', "
+                 "'product': 'VARCHAR', 'value': 'DOUBLE'}")
+    return (f"read_csv({listed}, header = true, union_by_name = true, filename = true, "
+            f"types = {types}, all_varchar = false)")
+
+
+def _cols(layout: str) -> dict[str, str]:
+    """Column names of one layout, by role."""
+    names = BACI_COLUMNS if layout == "baci" else OWN_COLUMNS
+    return dict(zip(("year", "exporter", "importer", "product", "value"), names, strict=True))
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """One pass over the rows of the window: years, problems, and the distinct codes."""
+
+    years: tuple[int, ...]
+    codes: list[Any]
+    dropped: list[int]
+    notes: list[str]
+
+
+def _scan(con: duckdb.DuckDBPyConnection, rel: _Relation, first: int, last: int) -> _Scan:
+    """Years present and distinct country codes in one scan; clear errors for missing or
+    negative values and unknown countries (product codes: `check_products`, after grouping)."""
+    c = _cols(rel.layout)
+    missing = " OR ".join(f"{v} IS NULL" for v in c.values())
+    window = f"{c['year']} BETWEEN {first} AND {last}"
+    try:
+        row = con.execute(
+            f"SELECT list(DISTINCT {c['year']}), count(*) FILTER (WHERE {missing}), "
+            f"count(*) FILTER (WHERE {c['value']} < 0), list(DISTINCT {c['exporter']}), "
+            f"list(DISTINCT {c['importer']}) FROM {rel.sql} WHERE {window}").fetchone()
+    except Exception as exc:  # conversion errors name the bad text; keep duckdb's words
+        raise InputError(f"The trade data cannot be read: {exc}", where=rel.where,
+                         fix="Every row needs numbers in year, value and the code columns.",
+                         ) from exc
+    assert row is not None
+    years, n_missing, n_negative, exporters, importers = row
+    if n_missing:
+        _fail(con, rel, "missing value", n_missing, f"({missing}) AND {window}")
+    if n_negative:
+        _fail(con, rel, "negative value", n_negative, f"{c['value']} < 0 AND {window}")
+    codes = sorted({*(exporters or []), *(importers or [])}, key=str)
+    mapping_notes = _drops(con, rel, codes, window)
+    return _Scan(tuple(sorted(int(y) for y in (years or []))), codes, *mapping_notes)
+
+
+def check_products(con: duckdb.DuckDBPyConnection, info: TradeInfo) -> None:
+    """Every HS6 code in the grouped tables has 5 or 6 digits; else an error naming a file."""
+    row = con.execute("SELECT min(product), max(product) FROM (SELECT product FROM supply "
+                      "UNION ALL SELECT product FROM history)").fetchone()
+    if row is None or row[0] is None or (_is_hs6(row[0]) and _is_hs6(row[1])):
+        return
+    bad = row[0] if not _is_hs6(row[0]) else row[1]
+    rel = info.relation
+    assert rel is not None
+    c = _cols(rel.layout)
+    cond = f"CAST({c['product']} AS INTEGER) = {int(bad)}"
+    _fail(con, rel, "product code that is not HS6", _count_rows(con, rel, cond), cond)
+
+
+def _is_hs6(code: Any) -> bool:
+    """Six digits, or five where a leading zero was lost (BACI writes 010111 as 10111)."""
+    if isinstance(code, int):
+        return 10_000 <= code <= 999_999
+    text = str(code)
+    return text.isdigit() and text.isascii() and len(text) in (5, 6)
+
+
+def _count_rows(con: duckdb.DuckDBPyConnection, rel: _Relation, cond: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {rel.sql} WHERE {cond}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _fail(con: duckdb.DuckDBPyConnection, rel: _Relation, what: str, count: int,
+          cond: str) -> None:
+    """Raise naming the first offending row: its file and its year, codes and value."""
+    c = _cols(rel.layout)
+    pick = ", ".join(f"{v}" for v in c.values())
+    source = "filename" if rel.files else "'trade_flow'"
+    found = con.execute(f"SELECT {source}, {pick} FROM {rel.sql} WHERE {cond} LIMIT 1").fetchone()
+    assert found is not None
+    shown = ", ".join(f"{name} = {value}" for name, value in zip(c.values(), found[1:],
+                                                                strict=True))
+    fixes = {
+        "missing value": "Every row needs year, exporter, importer, product and value.",
+        "negative value": "Trade values cannot be negative; fix or remove the row.",
+        "product code that is not HS6": "Product codes have six digits (five where a leading "
+                                        "zero was lost); aggregate other levels to HS6 first.",
+    }
+    raise InputError(f"{count} trade row(s) with a {what}, e.g. {shown}.",
+                     where=str(found[0]) if rel.files else rel.where, fix=fixes[what])
+
+
+def _country_table(
+    con: duckdb.DuckDBPyConnection, rel: _Relation, scan: _Scan, home: str | None,
+) -> int | None:
+    """TEMP tables `code_map` (source code -> cid) and `country` (cid -> ISO3)."""
+    mapping = _map_codes(con, rel, [c for c in scan.codes if c not in scan.dropped])
+    cids: dict[str, int] = {}
+    for code, iso in mapping.items():
+        cids.setdefault(iso, int(code) if rel.layout == "baci" else len(cids) + 1)
+    if home and home not in cids:  # a home without trade still gets an id
+        cids[home] = max(cids.values(), default=0) + 1
+    code_type = "INTEGER" if rel.layout == "baci" else "VARCHAR"
+    _table(con, "code_map", f"code {code_type}, cid INTEGER",
+           [(code, cids[iso]) for code, iso in mapping.items()])
+    _table(con, "country", "cid INTEGER, iso3 VARCHAR", [(v, k) for k, v in cids.items()])
+    return cids[home] if home else None
+
+
+def _table(con: duckdb.DuckDBPyConnection, name: str, columns: str,
+           rows: list[tuple[Any, Any]]) -> None:
+    """A small TEMP table from Python rows (one statement: row-wise inserts are slow)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({columns})")
+    if rows:
+        marks = ", ".join("(?, ?)" for _ in rows)
+        con.execute(f"INSERT INTO {name} VALUES {marks}", [v for row in rows for v in row])
+
+
+def _map_codes(con: duckdb.DuckDBPyConnection, rel: _Relation, codes: list[Any],
+               ) -> dict[Any, str]:
+    """Source codes -> ISO3; an unknown code raises, naming a file that holds it."""
+    mapping: dict[Any, str] = {}
+    c = _cols(rel.layout)
+    for code in codes:
+        try:
+            if rel.layout == "baci":
+                mapping[code] = countries.from_baci(int(code))
+            elif countries.to_iso3(str(code)) == code:
+                mapping[code] = code
+            else:
+                raise UnknownCountryError(f"{code!r} is not an ISO3 code.")
+        except UnknownCountryError as exc:
+            cond = f"{c['exporter']} = {_literal(code)} OR {c['importer']} = {_literal(code)}"
+            raise UnknownCountryError(
+                f"Unknown country code {code!r} in the trade data.",
+                where=_where_code(con, rel, cond),
+                fix=exc.fix or "Use BACI numeric codes (layout t,i,j,k,v) or ISO3 codes "
+                "(layout year,exporter,importer,product,value).") from exc
+    return mapping
+
+
+def _drops(con: duckdb.DuckDBPyConnection, rel: _Relation, codes: list[Any],
+           window: str) -> tuple[list[int], list[str]]:
+    """BACI's "nes" partner groupings, which are no country: dropped, with a note."""
+    if rel.layout != "baci":
+        return [], []
+    dropped = [int(code) for code in codes if int(code) in NON_COUNTRY_CODES]
+    if not dropped:
+        return [], []
+    c = _cols(rel.layout)
+    listed = ", ".join(str(d) for d in dropped)
+    count, value = con.execute(
+        f"SELECT count(*), sum({c['value']}) FROM {rel.sql} WHERE ({c['exporter']} IN "
+        f"({listed}) OR {c['importer']} IN ({listed})) AND {window}").fetchone() or (0, 0)
+    names = ", ".join(f"{d} {NON_COUNTRY_CODES[d]}" for d in dropped)
+    return dropped, [f"Dropped {count} flows worth {value or 0:,.1f} thousand USD with "
+                     f"partners that are no country ({names})."]
+
+
+def _literal(code: Any) -> str:
+    return str(int(code)) if isinstance(code, int) else _quote(str(code))
+
+
+def _where_code(con: duckdb.DuckDBPyConnection, rel: _Relation, cond: str) -> str:
+    if not rel.files:
+        return rel.where
+    found = con.execute(f"SELECT filename FROM {rel.sql} WHERE {cond} LIMIT 1").fetchone()
+    return str(found[0]) if found else rel.where
+
+
+def _create_view(
+    con: duckdb.DuckDBPyConnection, rel: _Relation, first: int, last: int, dropped: list[int],
+) -> None:
+    """`flows`: one row per source row in years first..last, countries as integer ids."""
+    c = _cols(rel.layout)
+    identity = rel.layout == "baci" and not con.execute(
+        "SELECT count(*) FROM code_map WHERE code <> cid").fetchone()[0]  # type: ignore[index]
+    if identity:  # BACI codes are the ids: no join (the fast path for full BACI years)
+        listed = ", ".join(str(d) for d in dropped)
+        skip = f" AND i NOT IN ({listed}) AND j NOT IN ({listed})" if dropped else ""
+        con.execute(f"""CREATE OR REPLACE TEMP VIEW flows AS
+            SELECT CAST(t AS INTEGER) AS year, CAST(i AS INTEGER) AS exporter,
+                   CAST(j AS INTEGER) AS importer, k AS product,
+                   CAST(v AS DOUBLE) AS value
+            FROM {rel.sql}
+            WHERE t BETWEEN {first} AND {last} AND i <> j{skip}""")
+        return
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW flows AS
+        SELECT CAST(f.{c['year']} AS INTEGER) AS year, e.cid AS exporter, m.cid AS importer,
+               f.{c['product']} AS product, CAST(f.{c['value']} AS DOUBLE) AS value
+        FROM {rel.sql} f
+        JOIN code_map e ON e.code = f.{c['exporter']}
+        JOIN code_map m ON m.code = f.{c['importer']}
+        WHERE f.{c['year']} BETWEEN {first} AND {last} AND e.cid <> m.cid""")
+
+
+def _file_metadata(
+    con: duckdb.DuckDBPyConnection, rel: _Relation,
+) -> tuple[bool, tuple[Provenance, ...]]:
+    """Parquet key-value metadata: the synthetic mark, and provenance written by
+    `convert_baci_csv`."""
+    parquet = [f for f in rel.files if _kind(f) == "parquet"]
+    if not parquet:
+        return False, ()
+    listed = "[" + ", ".join(_quote(f) for f in parquet) + "]"
+    rows = con.execute(f"SELECT key, value FROM parquet_kv_metadata({listed})").fetchall()
+    synthetic = any(bytes(k) in SYNTHETIC_KEYS and bytes(v).lower() == b"true" for k, v in rows)
+    found = {}
+    for key, value in rows:
+        if bytes(key) == PROVENANCE_KEY:
+            record = Provenance.from_dict(json.loads(bytes(value)))
+            found[record.source_id] = record
+    return synthetic, tuple(found.values())

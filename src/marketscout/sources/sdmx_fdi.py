@@ -1,0 +1,319 @@
+"""Inward FDI positions by investing country from Eurostat and the OECD, over SDMX.
+
+Both publishers answer SDMX 2.1 REST queries. The `sdmx1` package, pointed at the base URL
+(overridable by MARKETSCOUT_EUROSTAT_URL / MARKETSCOUT_OECD_URL), writes the query URLs and
+reads the answers; the files themselves come through the shared downloader (retries, cache,
+--offline). The data structure (DSD) is fetched first: it fixes the order of the key's
+dimensions and names the counterpart codes, so "immediate" and "ultimate" are read from the
+publisher's own code list. Partner aggregates (EU27_2020, WRL_REST, W, ...) are dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sdmx
+
+from marketscout import countries
+from marketscout.errors import InputError, UnknownCountryError
+from marketscout.provenance import Provenance
+from marketscout.sources import Parsed, finish
+from marketscout.sources._download import retrieved_on
+from marketscout.sources._sdmx_read import read_observations, read_structure
+from marketscout.sources.registry import Source, UpdateContext, Years
+
+log = logging.getLogger("marketscout.sdmx")
+
+# Partner codes that name no country: Eurostat's and the OECD's groupings. Any other code that
+# the crosswalk does not know is dropped too, and named in the provenance note.
+AGGREGATES = frozenset({
+    "WRL_REST", "EU27_2020", "EU28", "EU27_2007", "EXT_EU27_2020", "EXT_EU28", "EA20", "EA19",
+    "EXT_EA20", "EFTA", "EUR_OTH", "AFR", "AME", "ASI", "OCE", "W", "W_X_OECD", "OECD",
+})
+# Eurostat writes China as "China except Hong Kong" in balance-of-payments tables.
+PUBLISHER_CODES = {"CN_X_HK": "CHN"}
+# Counterpart codes whose meaning is known without the code list (OECD CL_LEVEL_COUNTERPART,
+# Eurostat COUNTERP); other codes are classified by their name in the DSD's code list.
+BASIS_CODES = {"IMM": "immediate", "IMC": "immediate", "ULT": "ultimate"}
+DEFAULT_YEARS_BACK = 10  # without --years: positions from ten years ago onwards
+
+
+@dataclass(frozen=True)
+class Dataflow:
+    """One publisher's FDI-by-partner dataflow and the slice of it that is inward positions."""
+
+    source: str  # registry id and MARKETSCOUT_<ID>_URL
+    agency: str  # sdmx1's id of the service (its URL quirks)
+    resource: str  # the data resource as the service names it in data queries
+    dataflow_id: str
+    agency_id: str | None
+    home_dim: str  # the reporting economy
+    partner_dim: str  # the investing economy (counterpart)
+    basis_dim: str  # immediate or ultimate counterpart
+    select: Mapping[str, str]  # the other dimensions, fixed
+    unit: str  # after applying UNIT_MULT
+    home_code: str  # "iso2" (Eurostat: EL, UK) or "iso3"
+    provenance: Provenance
+
+
+EUROSTAT = Dataflow(
+    source="eurostat", agency="ESTAT", resource="bop_fdi6_pos", dataflow_id="bop_fdi6_pos",
+    agency_id=None, home_dim="geo", partner_dim="partner", basis_dim="counterp",
+    # Positions (stocks) under the directional principle, inward ("NI"), all activities,
+    # all resident units, in million euro.
+    select={"freq": "A", "currency": "MIO_EUR", "stk_flow": "NI", "nace_r2": "FDI",
+            "fdi_item": "DI__D__F", "entity": "TOTAL"},
+    unit="EUR million", home_code="iso2",
+    provenance=Provenance(
+        source_id="eurostat_fdi", title="EU direct investment positions by partner (BPM6), "
+        "inward, bop_fdi6_pos", publisher="Eurostat",
+        url="https://ec.europa.eu/eurostat/databrowser/view/bop_fdi6_pos/default/table",
+        licence="CC BY 4.0 (Eurostat reuse policy, Commission Decision 2011/833/EU)",
+        edition="bop_fdi6_pos"),
+)
+OECD = Dataflow(
+    source="oecd", agency="OECD", resource="OECD.DAF.INV,DSD_FDI@DF_FDI_POS_CTRY,1.0",
+    dataflow_id="DSD_FDI@DF_FDI_POS_CTRY", agency_id="OECD.DAF.INV", home_dim="REF_AREA",
+    partner_dim="COUNTERPART_AREA", basis_dim="LEVEL_COUNTERPART",
+    # FDI positions (BMD4), directional principle inward, net, all resident units, total
+    # direct investment, all sectors and activities, annual, in US dollars.
+    select={"MEASURE": "LE_FA_F", "UNIT_MEASURE": "USD_EXC", "MEASURE_PRINCIPLE": "DI",
+            "ACCOUNTING_ENTRY": "NET_FDI", "TYPE_ENTITY": "ALL", "FDI_COMP": "D",
+            "SECTOR": "S1", "ACTIVITY": "_T", "FREQ": "A"},
+    unit="USD million", home_code="iso3",
+    provenance=Provenance(
+        source_id="oecd_fdi", title="FDI positions by counterpart area (BMD4), inward, "
+        "DSD_FDI@DF_FDI_POS_CTRY", publisher="OECD",
+        url="https://data-explorer.oecd.org/ (OECD.DAF.INV, DSD_FDI@DF_FDI_POS_CTRY)",
+        licence="CC BY 4.0 (OECD terms and conditions)", edition="DF_FDI_POS_CTRY 1.0"),
+)
+FLOWS = {flow.source: flow for flow in (EUROSTAT, OECD)}
+
+
+def client(flow: Dataflow, base_url: str) -> sdmx.Client:
+    """An sdmx1 client for the publisher, with its base URL replaced (mirrors, tests)."""
+    sdmx_client = sdmx.Client(flow.agency)
+    sdmx_client.source = dataclasses.replace(sdmx_client.source, url=base_url.rstrip("/"))
+    return sdmx_client
+
+
+def structure_url(flow: Dataflow, base_url: str) -> str:
+    """The query for the dataflow with its DSD and code lists."""
+    options: dict[str, Any] = {"agency_id": flow.agency_id} if flow.agency_id else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # sdmx1's own provider= shim
+        request = client(flow, base_url).get("dataflow", flow.dataflow_id, dry_run=True,
+                                             **options)
+    return str(request.url)
+
+
+def data_key(flow: Dataflow, dsd: Any, home: str | None = None) -> str:
+    """The key in the DSD's dimension order: fixed dimensions, the home (or all), the rest
+    open. A code the DSD does not list is an error (the publisher changed its codes)."""
+    dims = [d for d in dsd.dimensions.components if d.id != "TIME_PERIOD"]
+    known = {d.id for d in dims}
+    missing = [d for d in (*flow.select, flow.home_dim, flow.partner_dim) if d not in known]
+    if missing:
+        raise InputError(
+            f"The {flow.provenance.publisher} structure of {flow.dataflow_id} has no "
+            f"dimension {', '.join(missing)}.",
+            where=f"{flow.dataflow_id} dimensions: {', '.join(sorted(known))}",
+            fix="The publisher changed the dataflow; update marketscout, or import the "
+            "data as CSV (`marketscout data import fdi`).")
+    wanted = dict(flow.select) | ({flow.home_dim: home_code(flow, home)} if home else {})
+    parts = []
+    for dim in dims:
+        code = wanted.get(dim.id, "")
+        listed = _codes(dim)
+        if code and listed and code not in listed and dim.id == flow.home_dim:
+            raise InputError(
+                f"{home} ({code}) is not a reporting economy of {flow.dataflow_id}.",
+                where=f"{flow.dataflow_id}, dimension {dim.id}",
+                fix=f"Reporting economies: {', '.join(sorted(listed))}; import other homes' "
+                "FDI as CSV (`marketscout data import fdi`).")
+        if code and listed and code not in listed:
+            raise InputError(
+                f"The code {code!r} of dimension {dim.id} is not in the publisher's list.",
+                where=f"{flow.dataflow_id}, dimension {dim.id}",
+                fix="The publisher changed its codes; update marketscout, or import the data "
+                "as CSV (`marketscout data import fdi`).")
+        parts.append(code)
+    return ".".join(parts)
+
+
+def _codes(component: Any) -> dict[str, str]:
+    """Code -> English name of an enumerated dimension (empty when not enumerated)."""
+    representation = getattr(component, "local_representation", None)
+    codelist = getattr(representation, "enumerated", None)
+    if codelist is None:
+        return {}
+    return {code.id: str(code.name) for code in codelist}
+
+
+def home_code(flow: Dataflow, iso3: str) -> str:
+    """The publisher's code for a reporting economy: ISO3, or Eurostat's ISO2 (EL, UK)."""
+    iso3 = countries.to_iso3(iso3)
+    if flow.home_code == "iso3":
+        return iso3
+    special = {"GRC": "EL", "GBR": "UK"}
+    table = countries.country_table()
+    return special.get(iso3) or str(table.loc[iso3, "ISO2"])
+
+
+def data_url(flow: Dataflow, base_url: str, key: str, years: Years | None) -> str:
+    """The data query for `key` and the years (default: the last ten years onwards)."""
+    first = years[0] if years else date.today().year - DEFAULT_YEARS_BACK
+    params = {"startPeriod": str(first)} | ({"endPeriod": str(years[1])} if years else {})
+    request = client(flow, base_url).get("data", flow.resource, key=key, params=params,
+                                         dry_run=True)
+    return str(request.url)
+
+
+def basis_of_codes(flow: Dataflow, dsd: Any | None) -> dict[str, str]:
+    """Counterpart code -> 'immediate' or 'ultimate', by name in the DSD's code list."""
+    found = dict(BASIS_CODES)
+    dim = dsd.dimensions.get(flow.basis_dim) if dsd is not None and _has(dsd, flow.basis_dim) \
+        else None
+    for code, name in (_codes(dim) if dim is not None else {}).items():
+        for word in ("immediate", "ultimate"):
+            if word in name.lower():
+                found[code] = word
+    return found
+
+
+def _has(dsd: Any, dim_id: str) -> bool:
+    return any(d.id == dim_id for d in dsd.dimensions.components)
+
+
+def parse_fdi(path: Path, flow: Dataflow, dsd: Any | None = None, *, url: str = "",
+              retrieved: str | None = None) -> list[Parsed]:
+    """An SDMX-ML or SDMX-CSV answer -> one `fdi_inward` load per counterpart basis."""
+    path = Path(path)
+    obs, prepared = read_observations(path, flow, dsd)
+    table, notes = _fdi_rows(obs, flow, basis_of_codes(flow, dsd), path)
+    edition = f"{flow.provenance.edition}" + (f", data of {prepared}" if prepared else "")
+    out = []
+    for basis, rows in table.groupby("basis", sort=True):
+        base = replace(flow.provenance, source_id=f"{flow.source}_fdi_{basis}",
+                       title=f"{flow.provenance.title}, by {basis} counterpart", edition=edition,
+                       url=url or flow.provenance.url, note=" ".join(notes),
+                       retrieved=retrieved or retrieved_on(path))
+        out.append(finish(base, path, {"fdi_inward": rows.reset_index(drop=True)},
+                          country_columns=("home", "partner"), year_column="year"))
+    return out
+
+
+def _fdi_rows(obs: pd.DataFrame, flow: Dataflow, bases: dict[str, str],
+              path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """Observations (home, partner, basis, year, value in millions) -> fdi_inward rows."""
+    notes: list[str] = []
+    missing = obs["value"].isna()
+    if missing.any():
+        notes.append(f"{int(missing.sum())} missing or confidential values left out.")
+    obs = obs[~missing]
+    home = obs["home"].map(_country_map(obs["home"].unique()))
+    partner_codes = obs["partner"].unique()
+    partner = obs["partner"].map(_country_map(partner_codes))
+    dropped = sorted(c for c in partner_codes if partner[obs["partner"] == c].isna().all())
+    groupings = [c for c in dropped if c in AGGREGATES or countries.is_aggregate(c)]
+    unknown = [c for c in dropped if c not in groupings]
+    if groupings:
+        notes.append(f"Partner aggregates left out: {', '.join(groupings)}.")
+    if unknown:
+        notes.append(f"Partner codes not recognised as countries, left out: "
+                     f"{', '.join(unknown)}.")
+    basis = obs["basis"].map(lambda c: bases.get(c, "immediate" if c == "" else None))
+    odd = sorted(set(obs.loc[basis.isna(), "basis"]))
+    if odd:
+        notes.append(f"Counterpart codes neither immediate nor ultimate, left out: "
+                     f"{', '.join(odd)}.")
+    keep = home.notna() & partner.notna() & basis.notna() & (home != partner)
+    table = pd.DataFrame({
+        "home": home[keep], "partner": partner[keep], "year": obs.loc[keep, "year"],
+        "value": obs.loc[keep, "value"], "unit": flow.unit, "basis": basis[keep],
+    })
+    _reject_duplicates(table, obs[keep], path)
+    if table.empty:
+        raise InputError(
+            "The answer holds no inward FDI position of any country.",
+            where=str(path),
+            fix="Check the years asked (--years) and that the publisher has data for them.")
+    return table.sort_values(["home", "basis", "partner", "year"]), notes
+
+
+def _country_map(codes: Any) -> dict[str, str | None]:
+    """Publisher codes -> ISO3, None for groupings and codes the crosswalk does not know."""
+    out: dict[str, str | None] = {}
+    for code in codes:
+        text = str(code).strip()
+        if text in PUBLISHER_CODES:
+            out[code] = PUBLISHER_CODES[text]
+        elif text in AGGREGATES or countries.is_aggregate(text):
+            out[code] = None
+        else:
+            try:
+                out[code] = countries.to_iso3(text)
+            except UnknownCountryError:
+                out[code] = None
+    return out
+
+
+def _reject_duplicates(table: pd.DataFrame, obs: pd.DataFrame, path: Path) -> None:
+    """Two observations for one home, partner, year and basis mean a dimension was left
+    open (or two codes name one country): refuse rather than pick one."""
+    dup = table.duplicated(["home", "partner", "year", "basis"], keep=False)
+    if dup.any():
+        first = obs[dup.to_numpy()].head(2)
+        raise InputError(
+            f"Two observations for {table[dup].iloc[0][['home', 'partner', 'year']].tolist()}: "
+            f"codes {first['partner'].tolist()}, {first['basis'].tolist()}.",
+            where=str(path),
+            fix="The answer mixes series (another measure, unit or activity); check the key, "
+            "or report it.")
+
+
+# --- `marketscout data update eurostat|oecd` -------------------------------------------------
+
+
+def update_flow(ctx: UpdateContext, flow: Dataflow) -> Iterator[Parsed]:
+    """Structure, then data for every reporting economy, through the shared downloader."""
+    if ctx.file is not None:
+        yield from parse_fdi(Path(ctx.file), flow, url=Path(ctx.file).resolve().as_uri())
+        return
+    structure_path = ctx.download(structure_url(flow, ctx.base_url),
+                                  f"{flow.source}/{_safe(flow.dataflow_id)}_structure.xml",
+                                  kind="xml")
+    dsd = read_structure(structure_path, flow)
+    url = data_url(flow, ctx.base_url, data_key(flow, dsd), ctx.years)
+    digest = hashlib.sha256(url.encode()).hexdigest()[:12]
+    path = ctx.download(url, f"{flow.source}/{_safe(flow.dataflow_id)}_{digest}.sdmx",
+                        kind="sdmx")
+    yield from parse_fdi(path, flow, dsd, url=url)
+
+
+def _safe(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)
+
+
+def _source(flow: Dataflow) -> Source:
+    return Source(
+        id=flow.source, name=f"{flow.provenance.publisher} inward FDI positions by partner "
+        "(SDMX)", publisher=flow.provenance.publisher,
+        default_url=sdmx.source.sources[flow.agency].url, licence=flow.provenance.licence,
+        update=lambda ctx: update_flow(ctx, flow),
+        note=f"{flow.dataflow_id}: every reporting economy, immediate and ultimate "
+        "counterpart; --file takes an SDMX-ML or SDMX-CSV answer.",
+        accepts_file=True,
+    )
+
+
+SOURCES = (_source(EUROSTAT), _source(OECD))

@@ -1,0 +1,69 @@
+"""Request-scoped dependencies shared by every router: settings, the store, templates.
+
+The store is opened per request and closed when the response is sent: DuckDB allows only one
+process to hold a database file open for writing, so short-lived connections let the CLI
+(`marketscout data import`, `rank`) and the server take turns on the same file. Within the
+server process, requests share DuckDB's file lock; while another process (e.g. a CLI import)
+holds the file, requests answer 503 with a "try again" message (StoreError).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from marketscout import __version__
+from marketscout.reports.html import format_number
+from marketscout.settings import Settings
+from marketscout.store import Store, open_store
+from marketscout.web.ranking import Ranker, RankQuery, parse_query
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Jinja2Templates turns autoescaping on for .html templates: every value is escaped unless a
+# template marks it `|safe` (used only for SVG we render ourselves from escaped specs).
+templates = Jinja2Templates(directory=TEMPLATES)
+templates.env.globals["version"] = __version__
+templates.env.filters["num"] = format_number
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_store(request: Request) -> Iterator[Store]:
+    """The user's store, open for this request only (created from the snapshot if absent)."""
+    with open_store(get_settings(request).db_path) as store:
+        yield store
+
+
+def get_ranker(request: Request) -> Ranker:
+    """The app's cache of criteria and priority lists (see web/ranking.py)."""
+    ranker: Ranker = request.app.state.ranker
+    return ranker
+
+
+def get_rank_query(request: Request) -> RankQuery:
+    """The ranking choices in the query string (`home`, `top`, `weights`, `w_<criterion>`...)."""
+    return parse_query(request.query_params)
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+RankerDep = Annotated[Ranker, Depends(get_ranker)]
+QueryDep = Annotated[RankQuery, Depends(get_rank_query)]
+
+
+def render(request: Request, template: str, context: Mapping[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    """Render a page template (extending base.html) with `request` and `context`."""
+    response: HTMLResponse = templates.TemplateResponse(
+        request, template, dict(context or {}), status_code=status_code)
+    return response

@@ -1,0 +1,222 @@
+"""Re-ranking for the web app: the user's choices as one value, and a cache so that a weight
+change rebuilds only the index and its Monte Carlo runs, not the criteria.
+
+Criteria are cached per (home, year, exclusions, ...) and dropped as soon as the store file
+changes (any write, by this process or by a CLI import, touches the DuckDB file or its WAL),
+so the check costs two `stat` calls and no database connection. Priority lists are cached per
+full query (least recently used first out), so going back to earlier weights is instant.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlencode
+
+from marketscout import countries, criteria, priority
+from marketscout.criteria import REGISTRY, Criterion
+from marketscout.errors import InputError
+from marketscout.store import Store, open_store
+
+T = TypeVar("T")
+MAX_RUNS = 10_000  # a request for more would hold a worker for minutes
+PAGE_RUNS = 1000  # the runs the overview shows by default (the CLI's default too)
+DEFAULTS = priority.Options()
+
+
+@dataclass(frozen=True)
+class RankQuery:
+    """Everything `marketscout rank` takes that changes the list (same names, same defaults)."""
+
+    home: str = "LTU"
+    top: int = DEFAULTS.top
+    weights: tuple[tuple[str, float], ...] = ()  # only those differing from 1, sorted
+    runs: int = PAGE_RUNS
+    seed: int = DEFAULTS.seed
+    year: int | None = None
+    exclude: tuple[str, ...] = ()
+    horizon_from: int | None = None
+    exports_mean_years: int = 1
+
+    @property
+    def data_key(self) -> tuple[object, ...]:
+        """What the criteria depend on (weights, top, runs and seed do not)."""
+        return (self.home, self.year, self.exclude, self.horizon_from, self.exports_mean_years)
+
+    def options(self) -> priority.Options:
+        return priority.Options(top=self.top, weights=dict(self.weights), runs=self.runs,
+                                seed=self.seed)
+
+    def weight(self, criterion: str) -> float:
+        return dict(self.weights).get(criterion, 1.0)
+
+    def params(self) -> dict[str, str]:
+        """Query parameters that reproduce this query (defaults left out, home kept)."""
+        defaults = RankQuery()._raw()
+        return {k: v for k, v in self._raw().items()
+                if v and (k == "home" or v != defaults[k])}
+
+    def _raw(self) -> dict[str, str]:
+        return {"home": self.home, "top": str(self.top), "runs": str(self.runs),
+               "seed": str(self.seed), "year": str(self.year or ""),
+               "exclude": ",".join(self.exclude),
+               "weights": ",".join(f"{k}={v:g}" for k, v in self.weights),
+               "horizon_from": str(self.horizon_from or ""),
+               "exports_mean_years": str(self.exports_mean_years)}
+
+    def query_string(self) -> str:
+        return urlencode(self.params())
+
+
+def _int(params: Mapping[str, str], name: str, default: int | None, lo: int, hi: int
+         ) -> int | None:
+    text = (params.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise InputError(f"{name} must be a whole number, got {text!r}.",
+                         where=f"query parameter {name}", fix=f"For example {name}={default or lo}."
+                         ) from exc
+    if not lo <= value <= hi:
+        raise InputError(f"{name} must be between {lo} and {hi}, got {value}.",
+                         where=f"query parameter {name}", fix=f"Use a value in {lo}..{hi}.")
+    return value
+
+
+def _weights(params: Mapping[str, str]) -> tuple[tuple[str, float], ...]:
+    """`weights=innovation=2,horizon=1` (as the CLI) and/or one `w_<criterion>` per control."""
+    weights = _parse_weights(params.get("weights"), "weights")
+    for cid in REGISTRY:
+        text = (params.get(f"w_{cid}") or "").strip()
+        if text:
+            weights |= _parse_weights(f"{cid}={text}", f"w_{cid}")
+    return tuple(sorted((k, v) for k, v in weights.items() if v != 1.0))
+
+
+def _parse_weights(text: str | None, name: str) -> dict[str, float]:
+    """The CLI's parser; its errors point at the query parameter instead of --weights."""
+    try:
+        return priority.parse_weights(text)
+    except InputError as exc:
+        raise InputError(exc.what, where=f"query parameter {name}", fix=exc.fix) from exc
+
+
+def parse_query(params: Mapping[str, str]) -> RankQuery:
+    """A RankQuery from query parameters, with the CLI's validation and clear errors."""
+    home = countries.to_iso3((params.get("home") or "LTU").strip(), where="query parameter home")
+    exclude = sorted({countries.to_iso3(x.strip(), where="query parameter exclude")
+                      for x in (params.get("exclude") or "").split(",") if x.strip()})
+    return RankQuery(
+        home=home,
+        top=_int(params, "top", DEFAULTS.top, 1, 250) or DEFAULTS.top,
+        weights=_weights(params),
+        runs=_int(params, "runs", PAGE_RUNS, 1, MAX_RUNS) or PAGE_RUNS,
+        seed=_int(params, "seed", DEFAULTS.seed, 0, 2**32 - 1) or 0,
+        year=_int(params, "year", None, 1900, 2100),
+        exclude=tuple(exclude),
+        horizon_from=_int(params, "horizon_from", None, 1900, 2100),
+        exports_mean_years=_int(params, "exports_mean_years", 1, 1, 20) or 1,
+    )
+
+
+def _fingerprint(db_path: Path) -> tuple[object, ...]:
+    """Modification time and size of the store file and its write-ahead log."""
+    found: list[object] = []
+    for path in (db_path, db_path.with_name(db_path.name + ".wal")):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            found.append(None)
+        else:
+            found.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+@dataclass
+class Ranker:
+    """Criteria and priority lists for web requests, cached (thread-safe)."""
+
+    db_path: Path
+    max_lists: int = 32
+    max_criteria: int = 8
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _criteria: OrderedDict[tuple[object, ...], list[Criterion]] = field(
+        default_factory=OrderedDict, repr=False)
+    _lists: OrderedDict[tuple[object, ...], priority.PriorityList] = field(
+        default_factory=OrderedDict, repr=False)
+    _other: dict[str, object] = field(default_factory=dict, repr=False)
+    _seen: tuple[object, ...] = ()
+
+    def invalidate(self) -> None:
+        """Forget everything (e.g. after this process loaded new data)."""
+        with self._lock:
+            self._criteria.clear()
+            self._lists.clear()
+            self._other.clear()
+
+    def _check_fresh(self) -> None:
+        now = _fingerprint(self.db_path)
+        with self._lock:
+            if now != self._seen:
+                self._criteria.clear()
+                self._lists.clear()
+                self._other.clear()
+                self._seen = now
+
+    def from_store(self, name: str, load: Callable[[Store], T]) -> T:
+        """`load(store)`, kept under `name` until the store changes (e.g. boundaries)."""
+        self._check_fresh()
+        with self._lock:
+            if name in self._other:
+                return self._other[name]  # type: ignore[return-value]
+        with open_store(self.db_path) as store:
+            value = load(store)
+        with self._lock:
+            self._other[name] = value
+        return value
+
+    def criteria(self, query: RankQuery) -> list[Criterion]:
+        """Every criterion for the query's home and data choices (from cache when fresh)."""
+        self._check_fresh()
+        found = self._recall(self._criteria, query.data_key)
+        if found is None:
+            with open_store(self.db_path) as store:
+                found = criteria.compute_all(
+                    store, query.home, year=query.year, exclude=query.exclude,
+                    horizon_from=query.horizon_from,
+                    exports_mean_years=query.exports_mean_years)
+            self._remember(self._criteria, query.data_key, found, self.max_criteria)
+        return found
+
+    def priority_list(self, query: RankQuery) -> priority.PriorityList:
+        """The priority list for the query; only the index and Monte Carlo runs are rebuilt
+        when just the weights, N, runs or seed change."""
+        found = self.criteria(query)
+        key: tuple[object, ...] = (query, self._seen)
+        plist = self._recall(self._lists, key)
+        if plist is None:
+            plist = priority.build_priority_list(query.home, found, query.options())
+            self._remember(self._lists, key, plist, self.max_lists)
+        return plist
+
+    def _recall(self, cache: OrderedDict[tuple[object, ...], T], key: tuple[object, ...]
+                ) -> T | None:
+        with self._lock:
+            value = cache.get(key)
+            if value is not None:
+                cache.move_to_end(key)
+            return value
+
+    def _remember(self, cache: OrderedDict[tuple[object, ...], T], key: tuple[object, ...],
+                  value: T, limit: int) -> None:
+        with self._lock:
+            cache[key] = value
+            cache.move_to_end(key)
+            while len(cache) > limit:
+                cache.popitem(last=False)

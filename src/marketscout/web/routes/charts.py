@@ -1,0 +1,51 @@
+"""Chart routes: SVG images rendered on the server from Vega-Lite specs (reports/charts.py).
+
+Pages embed them as <img>, so the table of a re-ranked list shows at once and each chart
+arrives as soon as it is drawn. Rendered SVGs are kept by spec, so a weight change that moves
+no market between tiers redraws no map.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from marketscout import profile
+from marketscout.collab_queries import collaboration
+from marketscout.reports import charts
+from marketscout.web.deps import QueryDep, RankerDep, StoreDep
+from marketscout.web.security import GuardedRoute
+
+router = APIRouter(prefix="/charts", include_in_schema=False, route_class=GuardedRoute)
+
+
+@lru_cache(maxsize=64)
+def _svg(spec_json: str) -> str:
+    return charts.to_svg(json.loads(spec_json))
+
+
+def _image(spec: charts.Spec) -> Response:
+    return Response(_svg(json.dumps(spec, sort_keys=True)), media_type="image/svg+xml")
+
+
+@router.get("/tiers.svg")
+def tier_map(query: QueryDep, ranker: RankerDep) -> Response:
+    """World map of tiers for the current choices."""
+    frame, source = ranker.from_store("boundaries", charts.boundaries)
+    return _image(charts.tier_map(ranker.priority_list(query), frame, source))
+
+
+@router.get("/intervals.svg")
+def rank_intervals(query: QueryDep, ranker: RankerDep) -> Response:
+    """Rank and 90% rank interval of the top N and the next few markets."""
+    return _image(charts.rank_interval_chart(ranker.priority_list(query)))
+
+
+@router.get("/horizon/{iso3}.svg")
+def horizon(iso3: str, query: QueryDep, ranker: RankerDep, store: StoreDep) -> Response:
+    """Joint Horizon projects of the home country and `iso3` per start year."""
+    code = profile.check_market(ranker.criteria(query), iso3, query.home)
+    return _image(charts.horizon_chart(collaboration(store, query.home, code)))

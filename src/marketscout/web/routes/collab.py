@@ -1,0 +1,164 @@
+"""Collaboration pages and JSON: a country's Horizon profile, a home country's partner
+countries, the third-country comparison, and the partner finder (library: marketscout.collab).
+
+The pages take the same parameters as the commands (`marketscout collab ...`, `marketscout
+partners`); every table names its source and scope. The partner finder never embeds texts
+during a request: without `marketscout collab index` it ranks by BM25 and says so.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from marketscout import collab
+from marketscout.collab.export import records
+from marketscout.collab.profile import ORG_TYPES
+from marketscout.errors import MarketscoutError
+from marketscout.web.deps import StoreDep, render
+from marketscout.web.security import GuardedRoute
+
+router = APIRouter(route_class=GuardedRoute, tags=["collaboration"])
+
+Home = Annotated[str, Query(description="Home country (ISO3 or name).")]
+Programme = Annotated[str, Query(description="h2020, horizon-europe or all.")]
+Years = Annotated[str, Query(description="Project start years, e.g. 2014-2020.")]
+Top = Annotated[int, Query(ge=1, le=200, description="How many rows.")]
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return records(frame)
+
+
+def _about(title: str, where: collab.Scope, sources: Any, notes: Any = ()) -> dict[str, Any]:
+    return {"title": title, "scope": where.label,
+            "source": "; ".join(p.cite() for p in sources) or "no data", "notes": list(notes)}
+
+
+@router.get("/collab/pairs", response_class=HTMLResponse, include_in_schema=False)
+def pairs_page(request: Request, store: StoreDep, home: Home = "LTU", programme: Programme =
+               "all", years: Years = "") -> HTMLResponse:
+    """A home country's partner countries (as `marketscout collab pairs`)."""
+    where, iso3 = collab.scope(programme, years), collab.country(home, "home")
+    found = collab.pairs(store, iso3, where)
+    return render(request, "collab/pairs.html", {
+        "nav": "collab", "home": iso3, "home_name": collab.name(iso3), "f": found,
+        "rows": _rows(found.partners), "programme": programme, "years": years,
+        "about": _about(f"Horizon partners of {collab.name(iso3)}", where, found.sources)})
+
+
+@router.get("/collab/profile/{country}", response_class=HTMLResponse, include_in_schema=False)
+def profile_page(request: Request, country: str, store: StoreDep, home: Home = "LTU",
+                 programme: Programme = "all", years: Years = "") -> HTMLResponse:
+    """A country's Horizon fact sheet and its collaboration with the home country."""
+    where = collab.scope(programme, years)
+    iso3, home_iso = collab.country(country, "country"), collab.country(home, "home")
+    found = collab.profile(store, iso3, None if home_iso == iso3 else home_iso, where)
+    return render(request, "collab/profile.html", {
+        "nav": "collab", "p": found, "name": collab.name(iso3), "home": home_iso,
+        "home_name": collab.name(home_iso), "programme": programme, "years": years,
+        "tables": {k: _rows(v) for k, v in {
+            "by_year": found.by_year, "org_types": found.org_types,
+            "partners": found.partners, "parts": found.parts, "status": found.status}.items()},
+        "about": _about(f"Horizon profile of {collab.name(iso3)}", where, found.sources)})
+
+
+@router.get("/collab/thirds", response_class=HTMLResponse, include_in_schema=False)
+def thirds_page(request: Request, store: StoreDep, programme: Programme = "all",
+                years: Years = "", top: Top = 40) -> HTMLResponse:
+    """Third (non-associated) countries ranked by participations and EC contribution."""
+    where = collab.scope(programme, years)
+    found = collab.thirds(store, where)
+    lists = "; ".join(f"{k}: {v}" for k, v in found.status.source.items())
+    return render(request, "collab/thirds.html", {
+        "nav": "collab", "rows": _rows(found.countries.head(top)), "programme": programme,
+        "years": years, "about": _about("Horizon participation of third countries", where,
+                                        found.sources, [f"Country status from {lists}."])})
+
+
+@router.get("/collab/partners", response_class=HTMLResponse, include_in_schema=False)
+def partners_page(request: Request, store: StoreDep, home: Home = "LTU", market: str = "",
+                  topic: str = "", top: Top = 20, method: str = "auto",
+                  programme: Programme = "all", years: Years = "") -> HTMLResponse:
+    """The partner finder: a form, and the ranked organisations once a topic is given."""
+    form = {"home": home, "market": market, "topic": topic, "top": top, "method": method,
+            "programme": programme, "years": years}
+    context: dict[str, Any] = {"nav": "collab", "form": form, "org_types": ORG_TYPES}
+    if market.strip() and topic.strip():
+        try:
+            found = _search(store, form)
+        except MarketscoutError as exc:  # shown beside the form, which keeps its values
+            context["error"] = {"what": exc.what, "where": exc.where, "fix": exc.fix}
+        else:
+            context |= {"f": found, "rows": _rows(found.partners), "about": _about(
+                f"Partners in {collab.name(found.market)} for '{found.topic}'", found.scope,
+                found.corpus.sources, found.notes)}
+    return render(request, "collab/partners.html", context)
+
+
+def _search(store: Any, form: dict[str, Any]) -> collab.PartnerSearch:
+    return collab.find_partners(store, form["home"], form["market"], form["topic"],
+                                int(form["top"]), where=collab.scope(form["programme"],
+                                                                     form["years"]),
+                                method=form["method"], embed_missing=False)
+
+
+@router.get("/api/collab/pairs")
+def pairs_api(store: StoreDep, home: Home = "LTU", programme: Programme = "all",
+              years: Years = "") -> JSONResponse:
+    """Partner countries of a home country (`marketscout collab pairs --format json`)."""
+    where, iso3 = collab.scope(programme, years), collab.country(home, "home")
+    found = collab.pairs(store, iso3, where)
+    return JSONResponse(_about(f"Horizon partners of {iso3}", where, found.sources) | {
+        "home": iso3, "home_projects": found.home_projects,
+        "partners": _rows(found.wide())})
+
+
+@router.get("/api/collab/profile/{country}")
+def profile_api(country: str, store: StoreDep, home: str = "", programme: Programme = "all",
+                years: Years = "") -> JSONResponse:
+    """A country's Horizon fact sheet (`marketscout collab profile --format json`)."""
+    where = collab.scope(programme, years)
+    iso3 = collab.country(country, "country")
+    home_iso = collab.country(home, "home") if home else None
+    found = collab.profile(store, iso3, home_iso, where)
+    return JSONResponse(_about(f"Horizon profile of {iso3}", where, found.sources) | {
+        "country": iso3, "summary": found.summary, "with_home": found.with_home,
+        "by_year": _rows(found.by_year), "org_types": _rows(found.org_types),
+        "partners": _rows(found.partners), "programme_parts": _rows(found.parts),
+        "status": _rows(found.status)})
+
+
+@router.get("/api/collab/thirds")
+def thirds_api(store: StoreDep, programme: Programme = "all", years: Years = ""
+               ) -> JSONResponse:
+    """Third countries ranked (`marketscout collab thirds --format json`)."""
+    where = collab.scope(programme, years)
+    found = collab.thirds(store, where)
+    return JSONResponse(_about("Third countries", where, found.sources) | {
+        "countries": _rows(found.countries)})
+
+
+@router.get("/api/collab/network")
+def network_api(store: StoreDep, min_projects: Annotated[int, Query(ge=1)] = 1,
+                programme: Programme = "all", years: Years = "") -> Response:
+    """The country network as node-link JSON (`marketscout collab network --format json`)."""
+    found = collab.network(store, min_projects, collab.scope(programme, years))
+    return Response(found.to_json(), media_type="application/json")
+
+
+@router.get("/api/partners")
+def partners_api(store: StoreDep, market: str, topic: str, home: Home = "LTU", top: Top = 20,
+                 method: str = "auto", programme: Programme = "all", years: Years = ""
+                 ) -> JSONResponse:
+    """Organisations in a market ranked by topic (`marketscout partners --format json`)."""
+    found = _search(store, {"home": home, "market": market, "topic": topic, "top": top,
+                            "method": method, "programme": programme, "years": years})
+    return JSONResponse(_about(f"Partners in {found.market} for '{found.topic}'", found.scope,
+                               found.corpus.sources, found.notes) | {
+        "home": found.home, "market": found.market, "method": found.method,
+        "model": found.model, "min_score": found.min_score,
+        "partners": _rows(found.partners)})

@@ -1,0 +1,278 @@
+"""The survey's pages and API in-process: login, CSRF, escaping, limits, closed rounds, and 50
+concurrent submissions against a live server."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from survey_support import (
+    PASSWORD,
+    csrf,
+    invite_new,
+    live_server,
+    login,
+    make_app,
+    new_round,
+)
+
+from marketscout import survey
+from marketscout.store import Store
+from marketscout.survey import auth
+from marketscout.web import security
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    """A client on an app over an empty store, admin password set (shadows the conftest's)."""
+    with TestClient(make_app(tmp_path / "home")) as found:
+        yield found
+
+
+@pytest.fixture
+def link(client: TestClient) -> str:
+    """An invitation link's path (round 'Survey 2030', k = 3), client still logged in."""
+    token = login(client)
+    return invite_new(client, token, new_round(client, token), "LINPRA")
+
+
+def _answer(client: TestClient, link: str, *markets: str, comment: str = "",
+            ) -> httpx.Response:
+    form = client.get(link)
+    return client.post(link, data={"csrf_token": csrf(form.text), "market": list(markets),
+                                   "comment": comment})
+
+
+@pytest.mark.parametrize("path", ["/admin", "/admin/rounds/1"])
+def test_admin_pages_require_login(client: TestClient, path: str) -> None:
+    found = client.get(path, follow_redirects=False)
+    assert found.status_code == 303 and found.headers["location"] == "/admin/login"
+    assert client.get("/api/survey/rounds/1/results").status_code == 401
+
+
+def test_admin_actions_require_login(client: TestClient, tmp_path: Path) -> None:
+    page = client.get("/admin/login")  # a valid CSRF token, but no session
+    made = client.post("/admin/rounds", follow_redirects=False, data={
+        "csrf_token": csrf(page.text), "title": "X", "closes_on": "2099-01-01",
+        "max_markets": 3})
+    assert made.status_code == 303 and made.headers["location"] == "/admin/login"
+    with Store(tmp_path / "home" / "marketscout.duckdb", read_only=True) as store:
+        assert survey.list_rounds(store) == []
+
+
+def test_login_sets_a_safe_session_cookie_and_logout_ends_it(client: TestClient) -> None:
+    page = client.get("/admin/login")
+    wrong = client.post("/admin/login", data={"csrf_token": csrf(page.text), "password": "no"})
+    assert wrong.status_code == 401 and "Wrong password" in wrong.text
+    done = client.post("/admin/login", follow_redirects=False,
+                       data={"csrf_token": csrf(page.text), "password": PASSWORD})
+    assert done.status_code == 303
+    cookie = done.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    session = client.cookies[security.SESSION_COOKIE]
+    home = client.get("/admin")
+    assert home.status_code == 200 and "Business association survey" in home.text
+    client.post("/admin/logout", data={"csrf_token": csrf(home.text)})
+    client.cookies.set(security.SESSION_COOKIE, session)  # replaying the old cookie fails
+    assert client.get("/admin", follow_redirects=False).status_code == 303
+
+
+def test_login_is_off_without_a_password(tmp_path: Path) -> None:
+    with TestClient(make_app(tmp_path / "home", password=None)) as client:
+        page = client.get("/admin/login")
+        assert "Admin login is off" in page.text and 'type="password"' not in page.text
+        assert client.get("/admin", follow_redirects=False).status_code == 303
+
+
+def test_login_attempts_are_limited(client: TestClient) -> None:
+    page = client.get("/admin/login")
+    for _ in range(auth.PER_CLIENT_FAILURES):
+        failed = client.post("/admin/login", data={"csrf_token": csrf(page.text),
+                                                   "password": "guess"})
+        assert failed.status_code == 401
+    locked = client.post("/admin/login", data={"csrf_token": csrf(page.text),
+                                               "password": PASSWORD})
+    assert locked.status_code == 429 and "Too many failed logins" in locked.text
+    assert 0 < int(locked.headers["retry-after"]) <= 15 * 60
+    assert security.SESSION_COOKIE not in client.cookies
+
+
+@pytest.mark.parametrize("case", ["missing", "forged", "other client", "other site"])
+def test_forms_without_a_valid_csrf_token_are_refused(client: TestClient, link: str,
+                                                      case: str) -> None:
+    token = csrf(client.get(link).text)
+    data: dict[str, object] = {"market": ["DEU"], "csrf_token": token}
+    headers = {}
+    if case == "missing":
+        del data["csrf_token"]
+    elif case == "forged":
+        data["csrf_token"] = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    else:
+        headers["origin"] = "https://attacker.example"
+    sender = client
+    if case == "other client":  # a token is good only with the cookie it was made for
+        sender = TestClient(client.app)
+        sender.get(link)
+    refused = sender.post(link, data=data, headers=headers)
+    assert refused.status_code == 403 and "CSRF" in refused.text
+    assert "Your answer" not in client.get(link).text  # nothing was stored
+
+
+def test_admin_forms_check_csrf_too(client: TestClient) -> None:
+    login(client)
+    made = client.post("/admin/rounds", data={"title": "X", "closes_on": "2099-01-01",
+                                              "max_markets": 3, "csrf_token": "bogus"})
+    assert made.status_code == 403
+    assert "No survey round yet" in client.get("/admin").text
+
+
+def test_respondent_answers_edits_and_the_admin_sees_it(client: TestClient, link: str) -> None:
+    saved = _answer(client, link, "Germany (DEU)", "", "poland")
+    assert saved.status_code == 200 and "your answer is saved" in saved.text
+    assert "Germany (DEU)" in saved.text and 'list="markets"' in saved.text
+    edited = _answer(client, link, "USA", "Sweden")
+    shown = edited.text.split('<ol class="answer">')[1].split("</ol>")[0]
+    assert "United States (USA)" in shown and "Sweden (SWE)" in shown and "Poland" not in shown
+    page = client.get("/admin/rounds/1")
+    assert re.search(r'<span id="answered">1</span> of 1 associations answered\s*\(100%\)',
+                     page.text)
+    results = client.get("/api/survey/rounds/1/results").json()
+    # k = 3: USA first (3 points), Sweden second (2 points), one association
+    assert [(m["market"], m["score"]) for m in results["markets"]] == [("USA", 3.0),
+                                                                       ("SWE", 2.0)]
+
+
+def test_bad_answer_is_shown_with_what_to_do(client: TestClient, link: str) -> None:
+    refused = _answer(client, link, "DEU", "Germny")
+    assert refused.status_code == 422
+    assert "Market 2: &#39;Germny&#39; is not a known country" in refused.text
+    assert 'value="Germny"' in refused.text  # the typed values are kept
+
+
+def test_comments_and_names_are_shown_as_text(client: TestClient) -> None:
+    token = login(client)
+    round_id = new_round(client, token)
+    link = invite_new(client, token, round_id, "<b>Bold</b> & Co")
+    script = "<script>alert('x')</script>"
+    shown = _answer(client, link, "DEU", comment=script)
+    escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+    admin = client.get(f"/admin/rounds/{round_id}")
+    for page in (shown.text, admin.text):
+        assert escaped in page and script not in page
+        assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in page and "<b>Bold</b>" not in page
+    assert "default-src 'self'" in admin.headers["content-security-policy"]
+
+
+def test_unknown_link_is_404(client: TestClient) -> None:
+    page = client.get("/survey/" + "A" * 43)
+    assert page.status_code == 404 and "not valid" in page.text
+    assert "<html" in page.text
+    assert client.get("/api/survey/not-a-token").status_code == 404
+
+
+def test_closed_round_refuses_with_a_clear_message(client: TestClient, link: str) -> None:
+    form = client.get(link)
+    admin = client.get("/admin/rounds/1")
+    client.post("/admin/rounds/1/close", data={"csrf_token": csrf(admin.text)})
+    late = client.post(link, data={"csrf_token": csrf(form.text), "market": ["DEU"]})
+    assert late.status_code == 409
+    assert "answers can no longer be given or changed" in late.text
+    assert 'name="market"' not in client.get(link).text
+    api = client.put("/api" + link, json={"markets": ["DEU"]})
+    assert api.status_code == 409 and "closed" in api.json()["error"]
+
+
+def test_json_api_reads_and_replaces_the_answer(client: TestClient, link: str) -> None:
+    api = "/api" + link
+    assert client.get(api).json()["answer"] is None
+    put = client.put(api, json={"markets": ["Germany", "FRA"], "comment": "c"})
+    assert put.status_code == 200 and put.json()["answer"]["markets"] == ["DEU", "FRA"]
+    bad = client.put(api, json={"markets": ["DEU", "DEU"]})
+    assert bad.status_code == 422 and "named twice" in bad.json()["error"]
+    as_form = client.put(api, data={"markets": "DEU"})  # only JSON is accepted
+    assert as_form.status_code == 422
+    assert client.get(api).json()["answer"]["markets"] == ["DEU", "FRA"]
+
+
+def test_request_bodies_are_limited(client: TestClient, link: str) -> None:
+    token = csrf(client.get(link).text)
+    big = {"csrf_token": token, "market": ["DEU"], "comment": "x" * 70_000}
+    assert client.post(link, data=big).status_code == 413
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit counts what arrives
+        yield b"market=DEU&comment="
+        for _ in range(20):
+            yield b"x" * 4096
+
+    streamed = client.post(link, content=chunks(),
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert streamed.status_code == 413 and "at most 64 KiB" in streamed.text
+    upload = client.post("/admin/rounds/1/import", data={"csrf_token": token},
+                         files={"file": ("a.csv", b"x" * (5 * 1024 * 1024))})
+    assert upload.status_code == 413
+    assert "Your answer" not in client.get(link).text
+
+
+def test_body_limit_middleware(tmp_path: Path) -> None:
+    """The same limit as an app-wide middleware, for routes outside the survey."""
+    app = make_app(tmp_path / "home")
+    app.add_middleware(security.BodySizeLimit)
+    with TestClient(app) as client:
+        token = login(client)
+        link = invite_new(client, token, new_round(client, token), "LINPRA")
+        assert client.post(link, data={"comment": "x" * 70_000}).status_code == 413
+        assert _answer(client, link, "DEU").status_code == 200
+
+
+def test_offline_answers_upload(client: TestClient, link: str) -> None:
+    page = client.get("/admin/rounds/1")
+    good = b"association,market,order\nPaper Co,Germany,1\nPaper Co,Poland,2\n"
+    done = client.post("/admin/rounds/1/import", data={"csrf_token": csrf(page.text)},
+                       files={"file": ("paper answers.csv", good)})
+    assert done.status_code == 200 and "Imported the answers of 1 association(s)" in done.text
+    bad = b"association,market,order\nOther,Germany,9\n"
+    refused = client.post("/admin/rounds/1/import", data={"csrf_token": csrf(page.text)},
+                          files={"file": ("late.csv", bad)})
+    assert refused.status_code == 422 and "at most 3 markets" in refused.text
+    assert "Other" not in refused.text.split("<h2>Answers</h2>")[1]
+
+
+def test_fifty_concurrent_submissions_lose_nothing(tmp_path: Path) -> None:
+    """50 associations answer at once (JSON API) through a live server; all are stored."""
+    app = make_app(tmp_path / "home")
+    with TestClient(app) as admin:
+        token = login(admin)
+        round_id = new_round(admin, token, k=2)
+    with Store(tmp_path / "home" / "marketscout.duckdb") as store:
+        for i in range(50):
+            survey.add_association(store, f"Association {i:02d}")
+        links = {i: survey.invite(store, round_id, f"Association {i:02d}") for i in range(50)}
+    markets = ["DEU", "POL", "USA", "FRA", "SWE"]
+    barrier, errors = threading.Barrier(50), []
+
+    def answer(http: httpx.Client, i: int) -> None:
+        barrier.wait(timeout=60)  # send all together
+        sent = http.put(f"/api/survey/{links[i]}",
+                        json={"markets": [markets[i % 5], markets[(i + 1) % 5]]})
+        if sent.status_code != 200:
+            errors.append(f"{i}: {sent.status_code} {sent.text[:200]}")
+
+    with live_server(app) as base, httpx.Client(base_url=base, timeout=120) as http:
+        threads = [threading.Thread(target=answer, args=(http, i)) for i in range(50)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=180)
+    assert not errors
+    with Store(tmp_path / "home" / "marketscout.duckdb", read_only=True) as store:
+        res = survey.results(store, round_id)
+        stored = survey.answers_frame(store, round_id)
+    assert res.answered == 50 and len(stored) == 100
+    # each of the 5 markets is first for 10 associations (2 points) and second for 10 (1
+    # point): 30 points over 50 associations
+    assert res.table["score"].tolist() == pytest.approx([30 / 50] * 5)
