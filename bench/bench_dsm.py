@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/bench_dsm.py [--rows-per-year 8000000] [--small] [--
 
 On a SYNTHETIC world (marketscout.dsm.synthetic; 220 countries, 5,000 HS92 products, 6 years,
 8 million rows a year by default; cached under the user cache folder and reused): the full
-DSM for one home country (wall time and peak memory), the all-exporters mode (throughput),
+DSM for one home country (wall and CPU time, peak memory), the all-exporters mode (throughput),
 and the pandas baseline for the same home in the same run; prints the speed-up and asserts
 that engine and baseline find exactly the same opportunities in the same cells (and that the
 all-exporters pass agrees with the single-home run). Targets (issue 4, 2 cores): one home

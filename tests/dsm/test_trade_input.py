@@ -167,3 +167,12 @@ def test_glob_and_folder_paths(tmp_path: Path) -> None:
     by_glob = run_dsm(TradeSource.files(folder / "BACI_HAND_Y*.parquet"), "LTU", 2021, hw.CONFIG)
     by_folder = run_dsm(TradeSource.files(folder), "LTU", 2021, hw.CONFIG)
     pd.testing.assert_frame_equal(by_glob.opportunities, by_folder.opportunities)
+
+
+def test_missing_product_code(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"year": [2021, 2021], "exporter": ["LTU", "POL"],
+                          "importer": ["DEU", "DEU"], "product": [None, "010110"],
+                          "value": [1.0, 2.0]})
+    frame.to_parquet(tmp_path / "own.parquet")
+    with pytest.raises(InputError, match="1 trade row\\(s\\) with a missing value"):
+        run_dsm(TradeSource.files(tmp_path / "own.parquet"), "LTU", 2021)

@@ -231,9 +231,25 @@ def test_comma_separated_file_inside_the_zip_is_refused_clearly(tmp_path: Path,
     members["organization.csv"] = members["organization.csv"].replace(b'";"', b'"|"')
     bad = tmp_path / HE_NAME
     bad.write_bytes(zipped(members))
-    with pytest.raises(InputError, match="Missing column") as err:
+    with pytest.raises(InputError, match="cannot be read as CSV") as err:
         parse_archive(bad)
     assert "organization.csv" in str(err.value)
+
+
+def test_latin1_table_and_unclosed_quote(tmp_path: Path, horizon: Path) -> None:
+    members = tables_of(horizon)
+    members["organization.csv"] = members["organization.csv"].decode().replace(
+        "Munchen", "München").encode("latin-1")
+    path = tmp_path / HE_NAME
+    path.write_bytes(zipped(members))
+    orgs = parse_archive(path).tables["cordis_organisation"].set_index("org_id")
+    assert orgs.loc["999900002", "city"] == "München"
+    members["project.csv"] = members["project.csv"].replace(b'"ERC-2024-STG";"HORIZON-ERC"',
+                                                            b'"ERC-2024-STG;"HORIZON-ERC"')
+    path.write_bytes(zipped(members))
+    with pytest.raises(InputError, match="Expected 19 columns, got 18") as err:
+        parse_archive(path)
+    assert f"{HE_NAME}/project.csv" in str(err.value)
 
 
 def test_missing_table_and_corrupted_member(tmp_path: Path, horizon: Path) -> None:

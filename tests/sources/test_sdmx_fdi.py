@@ -173,6 +173,22 @@ def test_error_message_empty_answer_and_garbage(sdmx_dir: Path, tmp_path: Path) 
     assert "row 2, column 'OBS_VALUE'" in str(err.value)
 
 
+def test_round_tripping_and_aggregate_reporters_are_left_out(sdmx_dir: Path,
+                                                             tmp_path: Path) -> None:
+    text = (sdmx_dir / "estat_bop_fdi6_pos_data.csv").read_text()
+    last = text.splitlines()[-1]  # ...,IMM,SE,LV,2022,2800,
+    extra = [last.replace("IMM,SE,LV", "UIE,LT,LT").replace("2800", "50"),
+             last.replace("SE,LV", "SE,EU27_2020").replace("2800", "90000")]
+    path = tmp_path / "more.csv"
+    path.write_text(text + "\n".join(extra) + "\n")
+    parsed = parse_fdi(path, EUROSTAT, structure(sdmx_dir, EUROSTAT))
+    assert rows_by_basis(parsed) == {"eurostat_fdi_immediate": ESTAT_IMMEDIATE,
+                                     "eurostat_fdi_ultimate": ESTAT_ULTIMATE}
+    note = parsed[0].provenance.note
+    assert "Reporting aggregates left out: EU27_2020." in note
+    assert "1 positions of an economy in itself (round-tripping" in note
+
+
 def test_open_dimension_gives_duplicates_error(sdmx_dir: Path, tmp_path: Path) -> None:
     lines = (sdmx_dir / "estat_bop_fdi6_pos_data.csv").read_text().splitlines()
     twice = tmp_path / "twice.csv"

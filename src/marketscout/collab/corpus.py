@@ -67,11 +67,14 @@ class Corpus:
 # Texts change only when a source is (re)loaded, so the loads behind cordis_project identify
 # the corpus: hashing 50,000 objectives on every query would cost seconds.
 LOADS_SQL = """
-SELECT c.source_id, c.projects, p.sha256, p.loaded_at::VARCHAR AS loaded_at
-FROM (SELECT source_id, count(DISTINCT project_id) AS projects FROM cordis_project
-      GROUP BY source_id) c
+SELECT c.source_id, c.projects, p.sha256, p.loaded_at::VARCHAR AS loaded_at,
+       (SELECT count(*) FROM horizon_participation) AS participations
+FROM (SELECT source_id, count(*) AS projects FROM cordis_project GROUP BY source_id) c
 LEFT JOIN provenance p USING (source_id) ORDER BY c.source_id
 """
+# Corpus descriptions by (store file, fingerprint, participation rows): a query then needs
+# one small query to know the texts have not changed.
+_SEEN: dict[tuple[str, str, int], Corpus] = {}
 
 
 def corpus(store: Store) -> Corpus:
@@ -86,10 +89,17 @@ def corpus(store: Store) -> Corpus:
         )
     fingerprint = ";".join(f"{r.source_id}:{r.projects}:{r.sha256}:{r.loaded_at}"
                            for r in loads.itertuples())
-    total = store.query("SELECT count(DISTINCT project_id) AS n FROM horizon_participation")
-    wanted = set(loads["source_id"])
-    found = tuple(p for p in store.provenance() if p.source_id in wanted)
-    return Corpus(int(loads["projects"].sum()), int(total["n"].iloc[0]), fingerprint, found)
+    key = (store.path, fingerprint, int(loads["participations"].iloc[0]))
+    if key not in _SEEN:
+        # approximate (HyperLogLog): it only feeds the coverage sentence
+        total = store.query("SELECT approx_count_distinct(project_id) AS n "
+                            "FROM horizon_participation")
+        wanted = set(loads["source_id"])
+        found = tuple(p for p in store.provenance() if p.source_id in wanted)
+        _SEEN.clear()
+        _SEEN[key] = Corpus(int(loads["projects"].sum()), int(total["n"].iloc[0]),
+                            fingerprint, found)
+    return _SEEN[key]
 
 
 def index_fingerprint(store: Store, kind: str) -> str | None:

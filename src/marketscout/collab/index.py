@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from marketscout.collab import lexical, semantic
-from marketscout.collab.corpus import corpus
+from marketscout.collab.corpus import Corpus, corpus
 from marketscout.collab.partners import choose_method
 from marketscout.store import Store
 
@@ -26,12 +26,17 @@ def build_index(store: Store, method: str = "auto",
         semantic.prune(store)
         done = semantic.ensure(store, None, progress)
         seconds = time.perf_counter() - start
-        store.write([("DELETE FROM partner_index WHERE kind = ?", [semantic.model_name()]),
-                     ("INSERT INTO partner_index VALUES (?, ?, ?, ?, current_timestamp, NULL)",
-                      [semantic.model_name(), found.projects_with_text, found.fingerprint,
-                       seconds])])
+        record(store, semantic.model_name(), found, seconds)
         lines.append(f"Embeddings ({semantic.model_name()}): {done:,} projects embedded now, "
                      f"{found.projects_with_text:,} cached, {seconds:.1f} s.")
     elif method == "auto":
         lines.append("Embeddings: skipped, the model is not installed. " + semantic.INSTALL)
     return lines
+
+
+def record(store: Store, kind: str, found: Corpus, seconds: float) -> None:
+    """Note that the `kind` index (a model name) now covers every text of `found`: queries
+    then skip the per-project freshness check."""
+    store.write([("DELETE FROM partner_index WHERE kind = ?", [kind]),
+                 ("INSERT INTO partner_index VALUES (?, ?, ?, ?, current_timestamp, NULL)",
+                  [kind, found.projects_with_text, found.fingerprint, seconds])])

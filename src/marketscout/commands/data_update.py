@@ -25,7 +25,7 @@ def update(
     offline: bool = typer.Option(False, "--offline", help="Use only files already in the "
                                  "cache; no network."),
     years: str | None = typer.Option(None, "--years", help="Years to fetch, e.g. 2016-2021 "
-                                     "(default: all the publisher has)."),
+                                     "(default: all the publisher has; BACI: the latest six)."),
     file: Path | None = typer.Option(None, "--file", help="Parse this local copy instead of "
                                      "downloading (one source that accepts files; see --list)."),
     retries: int = typer.Option(3, "--retries", min=0, max=10, help="Attempts after the "

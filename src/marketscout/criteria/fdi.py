@@ -11,7 +11,8 @@ from marketscout.store import Store
 SPEC = {"id": "fdi", "name": "Inward FDI position from the market", "unit": "",
         "direction": 1}
 HOW = ("Import the central bank's inward FDI positions by investing country: "
-       "`marketscout data import fdi FILE --home ISO3`, or `marketscout data update oecd_fdi`.")
+       "`marketscout data import fdi FILE --home ISO3`, or "
+       "`marketscout data update eurostat oecd`.")
 
 
 def compute(

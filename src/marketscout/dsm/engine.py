@@ -19,7 +19,13 @@ import pandas as pd
 
 from marketscout import countries
 from marketscout.dsm.access import access_warnings, build_access
-from marketscout.dsm.attractiveness import Years, build_pairs, build_structure, plan_years
+from marketscout.dsm.attractiveness import (
+    Years,
+    build_history,
+    build_latest,
+    build_pairs,
+    plan_years,
+)
 from marketscout.dsm.config import DSMConfig
 from marketscout.dsm.position import all_params, map_params, pair_params, pairs_sql, reo_sql
 from marketscout.dsm.results import cell_columns, fetch_single
@@ -118,14 +124,16 @@ def _prepare(con: duckdb.DuckDBPyConnection, trade: TradeSource, home: str | Non
     info = open_flows(con, trade, year - config.long_term_years, year, home)
     years = plan_years(info.years, year, config)
     try:
-        build_structure(con, years, config)
+        build_latest(con, years, config)
+        check_products(con, info, "supply")
+        warnings = [*_trade_warnings(trade, info, _exporters(con), year, config),
+                    *years.warnings, *country_screen(con, info.home_cid, year, config)]
+        build_history(con, years, config)
+        check_products(con, info, "history")
     except duckdb.ConversionException as exc:  # e.g. a product code 'abc'
         raise InputError(f"The trade data cannot be read: {exc}",
                          where=info.relation.where if info.relation else trade.label,
                          fix="Product codes must be HS6 numbers.") from exc
-    check_products(con, info)
-    warnings = [*_trade_warnings(trade, info, _exporters(con), year, config), *years.warnings]
-    warnings += country_screen(con, info.home_cid, year, config)
     build_pairs(con, years, config)
     return _Prepared(info, years, tuple(warnings))
 
@@ -215,9 +223,10 @@ def _trade_warnings(trade: TradeSource, info: TradeInfo, exporters: int, year: i
     out = list(info.notes)
     partial = [p for p in (*trade.provenance, *info.provenance) if p.partial]
     if partial:
-        out.insert(0, "The trade data is a partial sample (" + "; ".join(
-            p.note or p.source_id for p in partial) + "): world imports, market shares and "
-            "concentration are understated; use complete BACI years for real results.")
+        shown = " ".join(p.note or p.source_id for p in partial)
+        out.insert(0, f"The trade data is a partial sample: {shown} World imports, market "
+                      "shares and concentration are understated; use complete BACI years for "
+                      "real results.")
     elif exporters < config.min_exporters:
         out.insert(0, f"The trade data holds only {exporters} exporters in {year} (complete "
                       f"BACI years hold about 220): unless this is the whole world, world "

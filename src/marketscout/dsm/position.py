@@ -34,7 +34,7 @@ SELECT a.home, p.market, p.product, p.m AS import_value, p.world, p.world_share,
        END AS reason
 FROM pairs p
 JOIN access a ON a.market = p.market
-LEFT JOIN supplier s ON s.market = p.market AND s.product = p.product AND s.supplier = a.home
+LEFT JOIN {suppliers} s ON s.market = p.market AND s.product = p.product AND s.supplier = a.home
 {pairs_filter}
 """
 
@@ -67,10 +67,18 @@ FROM (SELECT *,
 """
 
 
+# The supplier rows looked up for one home: its own (a small hash table instead of every
+# supplier row of the year). For all exporters every row may be needed: the table itself.
+_HOME_ROWS = "(SELECT * FROM supplier WHERE supplier IN (SELECT cid FROM homes))"
+
+
 def pairs_sql(*, all_pairs: bool) -> str:
     """HOME_PAIRS over every product-market (one home: the exclusions are kept) or only over
     filter 2's survivors (all exporters: the rest cannot become opportunities)."""
-    return HOME_PAIRS.format(pairs_filter="" if all_pairs else "WHERE p.row_class IS NOT NULL")
+    if all_pairs:
+        return HOME_PAIRS.format(pairs_filter="", suppliers=_HOME_ROWS)
+    return HOME_PAIRS.format(pairs_filter="WHERE p.row_class IS NOT NULL",
+                             suppliers="supplier")
 
 
 def reo_sql(home_pairs: str) -> str:

@@ -3,8 +3,10 @@ product-markets and the funnel. Codes become ISO3 and 6-character HS6 text only 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -43,13 +45,14 @@ FROM reo r JOIN country c ON c.cid = r.market
 ORDER BY r.untapped_potential DESC, market, product
 """
 
+# Market and product stay integer codes here; `_labelled` names them once per distinct code.
 _EXCLUDED = """
-SELECT c.iso3 AS market, lpad(CAST(h.product AS VARCHAR), 6, '0') AS product, h.reason,
+SELECT h.market, h.product, h.reason,
        h.import_value, h.world_share, h.st_growth, h.world_st_growth, h.lt_growth,
        h.world_lt_growth, h.hhi, h.home_exports, h.access_class
 FROM home_pairs h JOIN country c ON c.cid = h.market
 WHERE h.reason IS NOT NULL
-ORDER BY market, product
+ORDER BY c.iso3, h.product
 """
 
 _MARKETS = """
@@ -111,8 +114,10 @@ def cell_columns(prefix: str = "") -> tuple[str, str]:
 def fetch_single(con: duckdb.DuckDBPyConnection, home_cid: int) -> dict[str, pd.DataFrame]:
     """The four frames of one home's run (needs reo, home_pairs, f1, access, country)."""
     outer, inner = cell_columns()
-    excluded = _categorical(con.sql(_EXCLUDED).to_arrow_table(),
-                            ("market", "product", "reason", "access_class"))
+    excluded = _categorical(con.sql(_EXCLUDED).to_arrow_table(), ("reason", "access_class"))
+    iso = dict(con.execute("SELECT cid, iso3 FROM country").fetchall())
+    excluded["market"] = _labelled(excluded["market"].to_numpy(), iso.__getitem__)
+    excluded["product"] = _labelled(excluded["product"].to_numpy(), "{:06d}".format)
     step = {r: _FILTER_OF.get(r, "2") for r in excluded["reason"].cat.categories}
     excluded.insert(2, "filter", excluded["reason"].map(step).astype("category"))
     return {
@@ -130,6 +135,15 @@ def _categorical(table: pa.Table, columns: tuple[str, ...]) -> pd.DataFrame:
         position = table.schema.get_field_index(name)
         table = table.set_column(position, name, pc.dictionary_encode(table.column(name)))
     return table.to_pandas()
+
+
+def _labelled(codes: np.ndarray, label: Callable[[int], str]) -> pd.Categorical:
+    """Integer codes as a categorical of their labels, labelling each distinct code once."""
+    distinct = np.unique(codes)
+    categories = pd.Index([label(int(c)) for c in distinct])
+    positions = np.searchsorted(distinct, codes)
+    # pandas-stubs declare Sequence[int] for codes; pandas takes (and wants) an array.
+    return pd.Categorical.from_codes(positions, categories=categories)  # type: ignore[arg-type]
 
 
 def describe_reason(code: str | None) -> str:

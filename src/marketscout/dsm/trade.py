@@ -220,7 +220,8 @@ def _scan(con: duckdb.DuckDBPyConnection, rel: _Relation, first: int, last: int)
     """Years present and distinct country codes in one scan; clear errors for missing or
     negative values and unknown countries (product codes: `check_products`, after grouping)."""
     c = _cols(rel.layout)
-    missing = " OR ".join(f"{v} IS NULL" for v in c.values())
+    # Product codes (text, costly to read) are checked on the grouped tables instead.
+    missing = " OR ".join(f"{c[k]} IS NULL" for k in ("year", "exporter", "importer", "value"))
     window = f"{c['year']} BETWEEN {first} AND {last}"
     try:
         row = con.execute(
@@ -242,16 +243,19 @@ def _scan(con: duckdb.DuckDBPyConnection, rel: _Relation, first: int, last: int)
     return _Scan(tuple(sorted(int(y) for y in (years or []))), codes, *mapping_notes)
 
 
-def check_products(con: duckdb.DuckDBPyConnection, info: TradeInfo) -> None:
-    """Every HS6 code in the grouped tables has 5 or 6 digits; else an error naming a file."""
-    row = con.execute("SELECT min(product), max(product) FROM (SELECT product FROM supply "
-                      "UNION ALL SELECT product FROM history)").fetchone()
-    if row is None or row[0] is None or (_is_hs6(row[0]) and _is_hs6(row[1])):
+def check_products(con: duckdb.DuckDBPyConnection, info: TradeInfo, table: str) -> None:
+    """Every HS6 code in a grouped table has 5 or 6 digits; else an error naming a file."""
+    row = con.execute(f"SELECT min(product), max(product), count(*) FILTER "
+                      f"(WHERE product IS NULL) FROM {table}").fetchone()
+    rel = info.relation
+    assert row is not None and rel is not None
+    c = _cols(rel.layout)
+    if row[2]:
+        cond = f"{c['product']} IS NULL"
+        _fail(con, rel, "missing value", _count_rows(con, rel, cond), cond)
+    if row[0] is None or (_is_hs6(row[0]) and _is_hs6(row[1])):
         return
     bad = row[0] if not _is_hs6(row[0]) else row[1]
-    rel = info.relation
-    assert rel is not None
-    c = _cols(rel.layout)
     cond = f"CAST({c['product']} AS INTEGER) = {int(bad)}"
     _fail(con, rel, "product code that is not HS6", _count_rows(con, rel, cond), cond)
 

@@ -3,6 +3,7 @@ JSON), so that one parser serves all three."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -10,9 +11,10 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from marketscout.errors import InputError
-from marketscout.sources._read import decode
 
 # Table name (file stem inside the zip) -> required?
 TABLES = {"project": True, "organization": True, "topics": False, "euroSciVoc": False}
@@ -74,18 +76,35 @@ def _clean(header: object) -> str:
 
 def _csv(data: bytes, where: Path, columns: frozenset[str] | None) -> pd.DataFrame:
     """The official CSV: `;` between quoted fields (objectives hold `;`, quotes and line
-    breaks); re-saved copies use `,`. The header line tells which."""
-    text, _ = decode(data)
-    header = text.split("\n", 1)[0]
-    sep = ";" if header.count(";") > header.count(",") else ","
+    breaks); re-saved copies use `,`. The header line tells which. PyArrow reads the bytes
+    (UTF-8, else Latin-1) and, unlike pandas, refuses a record with too few fields."""
+    header = data[:65536].split(b"\n", 1)[0].rstrip(b"\r")
+    sep = ";" if header.count(b";") > header.count(b",") else ","
     try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                           quotechar='"', doublequote=True,
-                           usecols=None if columns is None else lambda c: _clean(c) in columns)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"The table cannot be read as CSV: {exc}", where=str(where),
-                         fix="Download the archive again; if it persists, report the file "
-                         "(a quote that does not close).") from exc
+        return _parse_csv(data, header, sep, "utf-8-sig", columns, where)
+    except pa.ArrowInvalid as exc:
+        if "UTF8" not in str(exc):
+            raise InputError(
+                f"The table cannot be read as CSV: {exc}", where=str(where),
+                fix="Download the archive again; if it persists, report the file (a quote "
+                "that does not close, or a separator inside an unquoted field).") from exc
+        return _parse_csv(data, header, sep, "latin-1", columns, where)  # decodes any byte
+
+
+def _parse_csv(data: bytes, header: bytes, sep: str, encoding: str,
+               columns: frozenset[str] | None, where: Path) -> pd.DataFrame:
+    names = next(csv.reader([header.decode(encoding)], delimiter=sep))
+    wanted = [n for n in names if columns is None or _clean(n) in columns]
+    table = pa_csv.read_csv(
+        io.BytesIO(data),
+        read_options=pa_csv.ReadOptions(encoding="utf8" if encoding == "utf-8-sig" else encoding),
+        parse_options=pa_csv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
+                                          newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={n: pa.string() for n in wanted}, include_columns=wanted,
+            strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    return table.to_pandas(self_destruct=True, split_blocks=True)  # frees Arrow memory as it goes
 
 
 def _xlsx(data: bytes, where: Path) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, NoReturn
@@ -139,7 +139,7 @@ def _read_trade(path: Path) -> dict[str, np.ndarray]:
 
 def iter_blocks(
     open_source: Callable[[], Path | IO[bytes]], where: Path, *, block_size: int = 16 << 20
-) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
+) -> Generator[tuple[int, dict[str, np.ndarray]], None, None]:
     """(first row, the six columns as arrays) per block of a BACI CSV, read with PyArrow.
 
     `open_source` gives the file (a path, or a fresh stream such as a zip member); it is
@@ -147,6 +147,7 @@ def iter_blocks(
     """
     done = 0
     source = open_source()
+    reader = None
     try:
         reader = pa_csv.open_csv(
             source,
@@ -168,6 +169,7 @@ def iter_blocks(
             fix="Download the file again.",
         ) from exc
     finally:
+        reader = None  # release PyArrow's hold on the stream before the stream closes
         if not isinstance(source, Path):
             source.close()
 
@@ -287,13 +289,9 @@ def baci_iso3(code: int) -> str | None:
 
 
 def transform_flows(
-    columns: dict[str, np.ndarray],
-    where: Path,
-    *,
-    first_row: int = 2,
+    columns: dict[str, np.ndarray], where: Path, *, first_row: int = 2,
     iso3_of: Callable[[int], str | None] = baci_iso3,
-    names: Mapping[int, str] = NON_COUNTRY_CODES,
-    dropped: Dropped | None = None,
+    names: Mapping[int, str] = NON_COUNTRY_CODES, dropped: Dropped | None = None,
 ) -> pd.DataFrame:
     """One block of BACI columns -> trade_flow rows: ISO3 codes, 6-character products.
 

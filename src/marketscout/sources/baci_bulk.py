@@ -15,7 +15,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -203,16 +203,17 @@ def stream_year(archive: Archive, year: int, target: Path, lookup: dict[int, str
         _check_header(zf, member, where)
         with pq.ParquetWriter(target, PARQUET_SCHEMA, compression="zstd",
                               use_dictionary=["exporter", "importer", "product"]) as writer:
-            for first_row, columns in baci.iter_blocks(lambda: zf.open(member), where,
-                                                        block_size=block_size):
-                frame = baci.transform_flows(columns, where, first_row=first_row,
-                                             iso3_of=iso3_of, names=names, dropped=dropped)
-                writer.write_table(pa.Table.from_pandas(frame, preserve_index=False)
-                                   .cast(PARQUET_SCHEMA))
-                rows += len(frame)
-                seen |= set(frame["exporter"].cat.categories)
-                seen |= set(frame["importer"].cat.categories)
-                tick(len(columns["t"]))
+            blocks = baci.iter_blocks(lambda: zf.open(member), where, block_size=block_size)
+            with closing(blocks):  # a failed block closes the member stream at once
+                for first_row, columns in blocks:
+                    frame = baci.transform_flows(columns, where, first_row=first_row,
+                                                 iso3_of=iso3_of, names=names, dropped=dropped)
+                    writer.write_table(pa.Table.from_pandas(frame, preserve_index=False)
+                                       .cast(PARQUET_SCHEMA))
+                    rows += len(frame)
+                    seen.update(frame["exporter"].cat.categories,
+                                frame["importer"].cat.categories)
+                    tick(len(columns["t"]))
             prov = _year_provenance(archive, year, base, final or target, rows, len(seen),
                                     dropped.note())
             writer.add_key_value_metadata(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import logging
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -30,8 +29,6 @@ from marketscout.sources import Parsed, finish
 from marketscout.sources._download import retrieved_on
 from marketscout.sources._sdmx_read import read_observations, read_structure
 from marketscout.sources.registry import Source, UpdateContext, Years
-
-log = logging.getLogger("marketscout.sdmx")
 
 # Partner codes that name no country: Eurostat's and the OECD's groupings. Any other code that
 # the crosswalk does not know is dropped too, and named in the provenance note.
@@ -181,17 +178,12 @@ def data_url(flow: Dataflow, base_url: str, key: str, years: Years | None) -> st
 def basis_of_codes(flow: Dataflow, dsd: Any | None) -> dict[str, str]:
     """Counterpart code -> 'immediate' or 'ultimate', by name in the DSD's code list."""
     found = dict(BASIS_CODES)
-    dim = dsd.dimensions.get(flow.basis_dim) if dsd is not None and _has(dsd, flow.basis_dim) \
-        else None
-    for code, name in (_codes(dim) if dim is not None else {}).items():
+    dims = {d.id: d for d in dsd.dimensions.components} if dsd is not None else {}
+    for code, name in (_codes(dims[flow.basis_dim]) if flow.basis_dim in dims else {}).items():
         for word in ("immediate", "ultimate"):
             if word in name.lower():
                 found[code] = word
     return found
-
-
-def _has(dsd: Any, dim_id: str) -> bool:
-    return any(d.id == dim_id for d in dsd.dimensions.components)
 
 
 def parse_fdi(path: Path, flow: Dataflow, dsd: Any | None = None, *, url: str = "",
@@ -215,28 +207,15 @@ def parse_fdi(path: Path, flow: Dataflow, dsd: Any | None = None, *, url: str = 
 def _fdi_rows(obs: pd.DataFrame, flow: Dataflow, bases: dict[str, str],
               path: Path) -> tuple[pd.DataFrame, list[str]]:
     """Observations (home, partner, basis, year, value in millions) -> fdi_inward rows."""
-    notes: list[str] = []
     missing = obs["value"].isna()
-    if missing.any():
-        notes.append(f"{int(missing.sum())} missing or confidential values left out.")
     obs = obs[~missing]
-    home = obs["home"].map(_country_map(obs["home"].unique()))
-    partner_codes = obs["partner"].unique()
-    partner = obs["partner"].map(_country_map(partner_codes))
-    dropped = sorted(c for c in partner_codes if partner[obs["partner"] == c].isna().all())
-    groupings = [c for c in dropped if c in AGGREGATES or countries.is_aggregate(c)]
-    unknown = [c for c in dropped if c not in groupings]
-    if groupings:
-        notes.append(f"Partner aggregates left out: {', '.join(groupings)}.")
-    if unknown:
-        notes.append(f"Partner codes not recognised as countries, left out: "
-                     f"{', '.join(unknown)}.")
+    homes, partners = _country_map(obs["home"].unique()), _country_map(obs["partner"].unique())
+    home, partner = obs["home"].map(homes), obs["partner"].map(partners)
     basis = obs["basis"].map(lambda c: bases.get(c, "immediate" if c == "" else None))
-    odd = sorted(set(obs.loc[basis.isna(), "basis"]))
-    if odd:
-        notes.append(f"Counterpart codes neither immediate nor ultimate, left out: "
-                     f"{', '.join(odd)}.")
-    keep = home.notna() & partner.notna() & basis.notna() & (home != partner)
+    itself = home.notna() & (home == partner)
+    notes = _drop_notes(int(missing.sum()), homes, partners,
+                        sorted(set(obs.loc[basis.isna(), "basis"])), int(itself.sum()))
+    keep = home.notna() & partner.notna() & basis.notna() & ~itself
     table = pd.DataFrame({
         "home": home[keep], "partner": partner[keep], "year": obs.loc[keep, "year"],
         "value": obs.loc[keep, "value"], "unit": flow.unit, "basis": basis[keep],
@@ -248,6 +227,28 @@ def _fdi_rows(obs: pd.DataFrame, flow: Dataflow, bases: dict[str, str],
             where=str(path),
             fix="Check the years asked (--years) and that the publisher has data for them.")
     return table.sort_values(["home", "basis", "partner", "year"]), notes
+
+
+def _drop_notes(missing: int, homes: dict[str, str | None], partners: dict[str, str | None],
+                odd_bases: list[str], itself: int) -> list[str]:
+    """Provenance sentences for every kind of row left out."""
+    notes = [f"{missing} missing or confidential values left out."] if missing else []
+    for role, codes in (("Reporting", homes), ("Partner", partners)):
+        dropped = sorted(c for c, iso3 in codes.items() if iso3 is None)
+        groupings = [c for c in dropped if c in AGGREGATES or countries.is_aggregate(c)]
+        unknown = [c for c in dropped if c not in groupings]
+        if groupings:
+            notes.append(f"{role} aggregates left out: {', '.join(groupings)}.")
+        if unknown:
+            notes.append(f"{role} codes not recognised as countries, left out: "
+                         f"{', '.join(unknown)}.")
+    if odd_bases:
+        notes.append(f"Counterpart codes neither immediate nor ultimate, left out: "
+                     f"{', '.join(odd_bases)}.")
+    if itself:
+        notes.append(f"{itself} positions of an economy in itself (round-tripping, by "
+                     "ultimate counterpart) left out.")
+    return notes
 
 
 def _country_map(codes: Any) -> dict[str, str | None]:
