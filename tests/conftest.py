@@ -63,8 +63,10 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run `marketscout ARGS` in-process through `cli.main`: (exit code, stdout, stderr)."""
+def cli_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run `marketscout ARGS` in-process through `cli.main`: (exit code, stdout, stderr).
+
+    For commands that need no store; `run` adds an isolated home with the snapshot store."""
     from marketscout import cli
     from marketscout.commands import _common
 
@@ -84,6 +86,12 @@ def run(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
         return code, out, err
 
     return invoke
+
+
+@pytest.fixture
+def run(home: Path, cli_run: Run) -> Run:
+    """`cli_run` with MARKETSCOUT_HOME set to an isolated copy of the snapshot store."""
+    return cli_run
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,23 +52,6 @@ CallCli = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def call_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> CallCli:
+def call_cli(cli_run: CallCli) -> CallCli:
     """Run `marketscout ARGS` in-process (the call commands need no store)."""
-    from marketscout import cli
-    from marketscout.commands import _common
-
-    monkeypatch.setattr(cli.err, "width", 1000)
-    monkeypatch.setattr(_common.console, "width", 1000)
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["marketscout", *args])
-        try:
-            cli.main()
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
+    return cli_run

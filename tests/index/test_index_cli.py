@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from rich.console import Console
-
-from marketscout import cli
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -30,25 +26,6 @@ A,Alpha,L,0,10,1,100
 B,Beta,H,5,40,2,300
 C,Gamma,H,10,20,4,200
 """
-
-
-@pytest.fixture
-def run(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run `marketscout ARGS` in-process: (exit code, stdout, stderr)."""
-    monkeypatch.setattr(cli, "err", Console(stderr=True, width=1000))
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["marketscout", *args])
-        try:
-            cli.main()
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 @pytest.fixture

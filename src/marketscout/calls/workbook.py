@@ -7,16 +7,17 @@ import hashlib
 import math
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
 
 from marketscout.calls.evaluate import Assessment
 from marketscout.calls.funding import FundingResult
 from marketscout.calls.outcome import Comparison, decisions, funders, outcomes, partners, summary
 from marketscout.errors import InputError
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written: it slows CLI start-up
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MONEY_WORDS = ("grant", "requested", "budget", "available", "used", "left", "paid", "gap pool")
 WIDE = ("reason", "eligibility", "note", "title", "evaluation")
@@ -73,6 +74,8 @@ def write(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     if not path.parent.exists():
         raise InputError(f"The folder {path.parent} does not exist.", where=str(path),
                          fix="Create the folder first or choose another --output path.")
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     for name, frame in sheets.items():
@@ -81,6 +84,8 @@ def write(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
 
 
 def _sheet(ws: Worksheet, frame: pd.DataFrame) -> None:
+    from openpyxl.styles import Alignment, Font
+
     ws.append([str(c) for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
