@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pandas as pd
 
 from marketscout import countries
@@ -20,6 +19,9 @@ from marketscout.collab.scope import Scope, cite, names, sources
 from marketscout.errors import InputError
 from marketscout.provenance import Provenance
 from marketscout.store import Store
+
+if TYPE_CHECKING:  # networkx is imported when a network is built: it slows CLI start-up
+    import networkx as nx
 
 EDGES_SQL = """
 , country_project AS (SELECT DISTINCT project_id, iso3 FROM part)
@@ -51,10 +53,14 @@ class Network:
 
     def to_graphml(self) -> str:
         """GraphML text (Gephi, Cytoscape, yEd read it)."""
+        import networkx as nx
+
         return "\n".join(nx.generate_graphml(self.graph)) + "\n"
 
     def to_dict(self) -> dict[str, Any]:
         """Node-link JSON (d3, networkx.node_link_graph) with scope and sources."""
+        import networkx as nx
+
         data = nx.node_link_data(self.graph, edges="links")
         return {"scope": self.scope.label, "min_projects": self.min_projects,
                 "weight": "joint projects", "source": self.source, **data}
@@ -65,6 +71,8 @@ class Network:
 
 def network(store: Store, min_projects: int = 1, where: Scope | None = None) -> Network:
     """Country graph with edges of at least `min_projects` joint projects, with centralities."""
+    import networkx as nx
+
     if min_projects < 1:
         raise InputError(f"--min-projects must be at least 1, not {min_projects}.",
                          where="--min-projects", fix="Use 1 to keep every link.")
@@ -88,6 +96,8 @@ def network(store: Store, min_projects: int = 1, where: Scope | None = None) -> 
 
 def _centrality(graph: nx.Graph) -> pd.DataFrame:
     """Degree, strength, degree centrality and weighted eigenvector centrality per country."""
+    import networkx as nx
+
     columns = ["iso3", "country", "degree", "strength", "degree_centrality",
                "eigenvector_centrality", "participations", "projects", "ec_contribution"]
     if graph.number_of_nodes() == 0:

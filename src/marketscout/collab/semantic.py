@@ -20,7 +20,6 @@ from importlib import metadata
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from marketscout.collab.corpus import DOCS_SQL, DOCS_TEMPLATE
@@ -142,39 +141,3 @@ def scores_cte(topic: str, within: str) -> tuple[str, list[object]]:
         WHERE model = ? AND project_id IN (SELECT project_id FROM {within})
     )"""
     return sql, [vector.tolist(), model_name()]
-
-
-# Long-running processes (the web app) keep each store's vectors in memory: scoring 50,000
-# projects is then one matrix product (milliseconds) instead of a scan of the stored lists
-# (tens of ms). Keyed by store file, model and the embeddings' state, so a change reloads.
-_MATRICES: dict[tuple[str, str, int, int], tuple[pd.Index, np.ndarray]] = {}
-
-
-def _matrix(store: Store) -> tuple[pd.Index, np.ndarray]:
-    """(project ids, unit vectors) of every cached embedding of the model, in memory."""
-    name = model_name()
-    state = store.query("SELECT count(*) AS n, coalesce(bit_xor(text_hash), 0) AS x "
-                        "FROM partner_embedding WHERE model = ?", [name]).iloc[0]
-    key = (store.path, name, int(state["n"]), int(state["x"]))
-    if key not in _MATRICES:
-        frame = store.query("SELECT project_id, vector FROM partner_embedding WHERE model = ? "
-                            "ORDER BY project_id", [name])
-        vectors = (np.stack(frame["vector"].tolist()).astype(np.float32) if len(frame)
-                   else np.zeros((0, 1), dtype=np.float32))
-        _MATRICES.clear()  # one store at a time: the memory is the corpus' size
-        _MATRICES[key] = (pd.Index(frame["project_id"]), vectors)
-    return _MATRICES[key]
-
-
-def cached_scores_cte(store: Store, topic: str, project_ids: Sequence[str],
-                      floor: float) -> tuple[str, list[object]]:
-    """`scores AS (project_id, score)` for `project_ids` from the in-memory vectors; only
-    scores >= `floor` are passed on (the others cannot rank or count as matches)."""
-    ids, vectors = _matrix(store)
-    rows = ids.get_indexer(pd.Index(list(project_ids)))
-    rows = rows[rows >= 0]
-    scores = vectors[rows] @ encode([topic])[0]
-    keep = scores >= floor
-    sql = """
-    scores AS (SELECT unnest(?::VARCHAR[]) AS project_id, unnest(?::DOUBLE[]) AS score)"""
-    return sql, [ids[rows[keep]].tolist(), scores[keep].astype(float).tolist()]

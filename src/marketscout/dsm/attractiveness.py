@@ -4,10 +4,9 @@ TEMP tables written (all keyed by integer market id, HS6 product as an integer):
 
 * `supplier` (market, product, supplier, v): year-t imports by supplier (rows of one flow
   summed);
-* `supply` (market, product, m, ss, n_sup, s_top, s_top1, s_nth): imports, sum of squared
-  supplier values (HHI = ss / m^2), number of suppliers, value of the top N and top N+1
-  suppliers, and the N-th largest value (what a supplier needs to be among the top N; sums
-  over the top N do not depend on how ties are broken);
+* `supply` (market, product, m, ss, n_sup): imports, sum of squared supplier values
+  (HHI = ss / m^2) and number of suppliers (the top suppliers of filter 4 are ranked only
+  for the product-markets that pass filters 2 and 3: `position.top_supply`);
 * `history` (market, product, m_<year>...): imports in the base year t-5 and in t-1;
 * `late` (market, product, m_<year>...): imports in the years between, only for the
   product-markets that may need them: imported at t above the minimum, in a market left after
@@ -17,9 +16,6 @@ TEMP tables written (all keyed by integer market id, HS6 product as an integer):
 
 Grouping every product-market over the five earlier years is the engine's largest cost;
 reading the middle years only for the few zero-base product-markets cuts it by about half.
-The top-N sums use DuckDB's top-N aggregate
-`max(v, n)` (in Spark SQL: `slice(sort_array(collect_list(v), false), 1, n)`), several times
-cheaper than ranking every row with a window function.
 
 Comparisons are written as ratios of sums (m / world >= share, not m >= share * world) so that
 multiplying every trade value by one constant cannot change a classification.
@@ -45,11 +41,8 @@ FROM flows WHERE year = $t GROUP BY ALL HAVING sum(value) > 0
 
 _SUPPLY = """
 CREATE OR REPLACE TEMP TABLE supply AS
-SELECT market, product, m, ss, n_sup, list_sum(top[1:$n]) AS s_top, list_sum(top) AS s_top1,
-       top[$n] AS s_nth
-FROM (SELECT market, product, sum(v) AS m, sum(v * v) AS ss, count(*) AS n_sup,
-             max(v, $n + 1) AS top
-      FROM supplier GROUP BY ALL)
+SELECT market, product, sum(v) AS m, sum(v * v) AS ss, count(*) AS n_sup
+FROM supplier GROUP BY ALL
 """
 
 # One row per market and product with a column per year (m_2016, ...): several times faster
@@ -69,12 +62,19 @@ WHERE s.m >= $min_value AND coalesce(h.m_{base}, 0) <= 0
 """
 
 # The middle years' rows of the products concerned, read once for `late` and `late_world`.
+# They are picked by the product code as stored (`late_codes`: the distinct stored codes that
+# are those products), which spares casting every row's code (half of this step's time).
+_LATE_CODES = """
+CREATE OR REPLACE TEMP TABLE late_codes AS
+SELECT code FROM (SELECT DISTINCT product AS code FROM flows WHERE year IN ({years}))
+WHERE CAST(code AS INTEGER) IN (SELECT product FROM late_pairs)
+"""
+
 _LATE_ROWS = """
 CREATE OR REPLACE TEMP TABLE late_rows AS
 SELECT importer AS market, CAST(product AS INTEGER) AS product, year, value
 FROM flows
-WHERE year IN ({years})
-  AND CAST(product AS INTEGER) IN (SELECT DISTINCT product FROM late_pairs)
+WHERE year IN ({years}) AND product IN (SELECT code FROM late_codes)
 """
 
 _LATE = """
@@ -87,15 +87,6 @@ GROUP BY ALL
 _LATE_WORLD = """
 CREATE OR REPLACE TEMP TABLE late_world AS
 SELECT product, {columns} FROM late_rows GROUP BY ALL
-"""
-
-_WORLD = """
-CREATE OR REPLACE TEMP TABLE late_world AS
-SELECT CAST(product AS INTEGER) AS product, {columns}
-FROM flows
-WHERE year IN ({years})
-  AND CAST(product AS INTEGER) IN (SELECT DISTINCT product FROM late_pairs)
-GROUP BY ALL
 """
 
 _WORLD = """
@@ -133,7 +124,7 @@ d AS (
                 WHEN lt_growth IS NULL THEN $new_growing
                 ELSE lt_growth > world_lt_growth + $lt_margin END AS lt
     FROM c)
-SELECT market, product, m, world, world_share, hhi, n_sup, s_top, s_top1, s_nth,
+SELECT market, product, m, world, world_share, hhi, n_sup,
        st_growth, world_st_growth, lt_growth, world_lt_growth, lt_span, large, st, lt,
        CASE WHEN m < $min_value THEN NULL
             WHEN large AND st AND lt THEN 5
@@ -211,7 +202,7 @@ def plan_years(present: tuple[int, ...], year: int, config: DSMConfig) -> Years:
 def build_latest(con: duckdb.DuckDBPyConnection, years: Years, config: DSMConfig) -> None:
     """TEMP tables supplier and supply (the latest year's market structure)."""
     con.execute(_SUPPLIER, {"t": years.year})
-    con.execute(_SUPPLY, {"n": config.top_suppliers})
+    con.execute(_SUPPLY)
 
 
 def _columns(prefix: str, source: str, chosen: tuple[int, ...]) -> str:
@@ -220,8 +211,8 @@ def _columns(prefix: str, source: str, chosen: tuple[int, ...]) -> str:
 
 
 def build_history(con: duckdb.DuckDBPyConnection, years: Years, config: DSMConfig) -> None:
-    """TEMP tables history, late_pairs, late_rows, late, late_world and world (needs supply
-    and f1)."""
+    """TEMP tables history, late_pairs, late_codes, late_rows, late, late_world and world
+    (needs supply and f1)."""
     main, middle = years.main, years.middle
     listed = ", ".join(map(str, main)) or "NULL"
     con.execute(_HISTORY.format(columns=_columns("m", "value", main), years=listed))
@@ -232,6 +223,7 @@ def build_history(con: duckdb.DuckDBPyConnection, years: Years, config: DSMConfi
         con.execute("CREATE OR REPLACE TEMP TABLE late_pairs AS "
                     "SELECT market, product FROM supply WHERE false")
     between = ", ".join(map(str, middle)) or "NULL"
+    con.execute(_LATE_CODES.format(years=between))
     con.execute(_LATE_ROWS.format(years=between))
     con.execute(_LATE.format(columns=_columns("m", "r.value", middle)))
     con.execute(_LATE_WORLD.format(columns=_columns("w", "value", middle)))

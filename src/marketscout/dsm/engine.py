@@ -27,7 +27,14 @@ from marketscout.dsm.attractiveness import (
     plan_years,
 )
 from marketscout.dsm.config import DSMConfig
-from marketscout.dsm.position import all_params, map_params, pair_params, pairs_sql, reo_sql
+from marketscout.dsm.position import (
+    all_params,
+    map_params,
+    pair_params,
+    pairs_sql,
+    reo_sql,
+    top_supply_sql,
+)
 from marketscout.dsm.results import cell_columns, fetch_single
 from marketscout.dsm.screen import country_screen
 from marketscout.dsm.trade import (
@@ -153,6 +160,7 @@ def run_dsm(trade: TradeSource, home: str, year: int, config: DSMConfig | None =
         prep = replace(prep, warnings=(*prep.warnings, *access_warnings(con, config)))
         con.execute(f"CREATE OR REPLACE TEMP TABLE home_pairs AS {pairs_sql(all_pairs=True)}",
                     pair_params(config))
+        con.execute(top_supply_sql(all_pairs=True), {"n": config.top_suppliers})
         con.execute(f"CREATE OR REPLACE TEMP TABLE reo AS {reo_sql('SELECT * FROM home_pairs')}",
                     map_params(config))
         frames = fetch_single(con, home_cid)
@@ -175,6 +183,7 @@ def run_dsm_all(trade: TradeSource, year: int, config: DSMConfig | None = None,
                     "ON s.supplier = c.cid")
         build_access(con, year, config)
         params = all_params(config)
+        con.execute(top_supply_sql(all_pairs=False), {"n": config.top_suppliers})
         detail = (f"SELECT h.iso3 AS home, c.iso3 AS market, "
                   f"lpad(CAST(r.product AS VARCHAR), 6, '0') AS product, {ALL_COLUMNS} "
                   f"FROM ({reo_sql(pairs_sql(all_pairs=False))}) r "

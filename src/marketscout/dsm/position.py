@@ -21,9 +21,8 @@ from marketscout.dsm.config import DSMConfig
 HOME_PAIRS = """
 SELECT a.home, p.market, p.product, p.m AS import_value, p.world, p.world_share,
        p.st_growth, p.world_st_growth, p.lt_growth, p.world_lt_growth, p.lt_span,
-       p.row_class, p.hhi, p.n_sup, p.s_top, p.s_top1,
-       coalesce(s.v, 0) AS home_exports,
-       s.v IS NOT NULL AND (p.n_sup <= $n OR s.v >= p.s_nth) AS home_in_top,
+       p.row_class, p.hhi, p.n_sup,
+       coalesce(s.v, 0) AS home_exports, s.v IS NOT NULL AS home_supplies,
        a.access_class, a.access_index,
        CASE WHEN p.row_class IS NULL THEN p.f2_reason
             WHEN p.hhi > $hhi_max AND coalesce(s.v, 0) / p.m < $dominant THEN 'concentrated'
@@ -38,13 +37,33 @@ LEFT JOIN {suppliers} s ON s.market = p.market AND s.product = p.product AND s.s
 {pairs_filter}
 """
 
+# The N+1 largest suppliers' values, ranked only for the product-markets in {survivors}
+# (those that passed filters 2 and 3): s_top = sum of the top N, s_top1 = of the top N+1,
+# s_nth = the N-th largest (what a supplier needs to be among the top N; the sums do not
+# depend on how ties are broken). DuckDB's top-N aggregate `max(v, n)` (Spark SQL:
+# `slice(sort_array(collect_list(v), false), 1, n)`) is several times cheaper than ranking
+# rows with a window function, and ranking only the survivors skips most supplier rows.
+TOP_SUPPLY = """
+CREATE OR REPLACE TEMP TABLE top_supply AS
+SELECT market, product, list_sum(top[1:$n]) AS s_top, list_sum(top) AS s_top1,
+       top[$n] AS s_nth
+FROM (SELECT s.market, s.product, max(s.v, $n + 1) AS top
+      FROM supplier s SEMI JOIN ({survivors}) p ON p.market = s.market AND p.product = s.product
+      GROUP BY ALL)
+"""
+
 # Filter 4 and the untapped potential on top of HOME_PAIRS rows that passed every filter.
 MAP = """
-WITH o AS (
+WITH i AS (
+    SELECT h.*, t.s_top, t.s_top1,
+           home_supplies AND (n_sup <= $n OR home_exports >= t.s_nth) AS home_in_top
+    FROM ({home_pairs}) h JOIN top_supply t ON t.market = h.market AND t.product = h.product
+    WHERE h.reason IS NULL),
+o AS (
     SELECT *,
            CASE WHEN home_in_top THEN least($n, n_sup - 1) ELSE least($n, n_sup) END AS n_top,
            CASE WHEN home_in_top THEN s_top1 - home_exports ELSE s_top END AS top_sum
-    FROM ({home_pairs}) WHERE reason IS NULL),
+    FROM i),
 r AS (
     SELECT *, CASE WHEN n_top > 0 AND top_sum > 0
                    THEN home_exports * n_top / top_sum END AS relative_share
@@ -81,6 +100,14 @@ def pairs_sql(*, all_pairs: bool) -> str:
                              suppliers="supplier")
 
 
+def top_supply_sql(*, all_pairs: bool) -> str:
+    """TOP_SUPPLY over one home's surviving product-markets (table home_pairs), or for all
+    exporters over filter 2's survivors (filter 3 differs by home)."""
+    survivors = ("SELECT market, product FROM home_pairs WHERE reason IS NULL" if all_pairs
+                 else "SELECT market, product FROM pairs WHERE row_class IS NOT NULL")
+    return TOP_SUPPLY.format(survivors=survivors)
+
+
 def reo_sql(home_pairs: str) -> str:
     """The opportunities (cell, untapped potential) over a HOME_PAIRS query or table."""
     return MAP.format(home_pairs=home_pairs)
@@ -89,13 +116,12 @@ def reo_sql(home_pairs: str) -> str:
 def pair_params(config: DSMConfig) -> dict[str, object]:
     """Parameters of HOME_PAIRS."""
     return {"hhi_max": config.hhi_max, "dominant": config.dominant_share,
-            "n": config.top_suppliers,
             "drop_red": config.drop_red, "red_keep": list(config.red_keep_rows),
             "drop_unrated": config.unrated_markets == "drop"}
 
 
 def map_params(config: DSMConfig) -> dict[str, object]:
-    """Parameters of MAP alone (DuckDB rejects unused named parameters)."""
+    """Parameters of MAP alone, and of TOP_SUPPLY (DuckDB rejects unused named parameters)."""
     c1, c2, c3 = config.position_cutoffs
     return {"n": config.top_suppliers, "c1": c1, "c2": c2, "c3": c3}
 

@@ -224,10 +224,7 @@ def _scan(con: duckdb.DuckDBPyConnection, rel: _Relation, first: int, last: int)
     missing = " OR ".join(f"{c[k]} IS NULL" for k in ("year", "exporter", "importer", "value"))
     window = f"{c['year']} BETWEEN {first} AND {last}"
     try:
-        row = con.execute(
-            f"SELECT list(DISTINCT {c['year']}), count(*) FILTER (WHERE {missing}), "
-            f"count(*) FILTER (WHERE {c['value']} < 0), list(DISTINCT {c['exporter']}), "
-            f"list(DISTINCT {c['importer']}) FROM {rel.sql} WHERE {window}").fetchone()
+        row = con.execute(_scan_sql(rel, c, missing, window)).fetchone()
     except Exception as exc:  # conversion errors name the bad text; keep duckdb's words
         raise InputError(f"The trade data cannot be read: {exc}", where=rel.where,
                          fix="Every row needs numbers in year, value and the code columns.",
@@ -241,6 +238,21 @@ def _scan(con: duckdb.DuckDBPyConnection, rel: _Relation, first: int, last: int)
     codes = sorted({*(exporters or []), *(importers or [])}, key=str)
     mapping_notes = _drops(con, rel, codes, window)
     return _Scan(tuple(sorted(int(y) for y in (years or []))), codes, *mapping_notes)
+
+
+def _scan_sql(rel: _Relation, c: dict[str, str], missing: str, window: str) -> str:
+    """One query for `_scan`: years, missing and negative values, distinct country codes."""
+    distinct = (f"list(DISTINCT {c['year']}), {{}}, {{}}, list(DISTINCT {c['exporter']}), "
+                f"list(DISTINCT {c['importer']})")
+    if rel.files and _kind(rel.files[0]) == "parquet":
+        # Parquet: one count per condition, so that the files' statistics (null counts,
+        # minimum value) answer them without reading the rows (about 1 s of 2 at 48M rows).
+        nulls = " + ".join(f"(SELECT count(*) FROM {rel.sql} WHERE {window} AND {c[k]} IS NULL)"
+                           for k in ("year", "exporter", "importer", "value"))
+        negative = f"(SELECT count(*) FROM {rel.sql} WHERE {window} AND {c['value']} < 0)"
+        return f"SELECT {distinct.format(nulls, negative)} FROM {rel.sql} WHERE {window}"
+    counts = (f"count(*) FILTER (WHERE {missing})", f"count(*) FILTER (WHERE {c['value']} < 0)")
+    return f"SELECT {distinct.format(*counts)} FROM {rel.sql} WHERE {window}"
 
 
 def check_products(con: duckdb.DuckDBPyConnection, info: TradeInfo, table: str) -> None:

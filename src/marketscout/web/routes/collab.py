@@ -103,8 +103,7 @@ def _search(store: Any, form: dict[str, Any]) -> collab.PartnerSearch:
     return collab.find_partners(store, form["home"], form["market"], form["topic"],
                                 int(form["top"]), where=collab.scope(form["programme"],
                                                                      form["years"]),
-                                method=form["method"], embed_missing=False,
-                                keep_vectors=True)
+                                method=form["method"], embed_missing=False)
 
 
 @router.get("/api/collab/pairs")
