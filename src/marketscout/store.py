@@ -154,7 +154,8 @@ class Store:
         """Delete one source's rows and provenance, in one transaction."""
         found = [p for p in self.provenance() if p.source_id == source_id]
         if not found:
-            raise StoreError(f"No source '{source_id}' in the store.", where=self.path)
+            raise StoreError(f"No source '{source_id}' in the store.", where=self.path,
+                             fix="See `marketscout data sources` for the ids.")
         self._con.execute("BEGIN TRANSACTION")
         tables = self._con.execute(
             "SELECT tables FROM provenance WHERE source_id = ?", [source_id]

@@ -188,3 +188,13 @@ def test_rank_bad_input_is_explained(run: Run, args: tuple[str, ...], message: s
     code, _, err = run("rank", *args)
     assert code == 2
     assert message in err and "What to do" in err
+
+
+def test_data_remove_deletes_one_source(run: Run, tmp_path: Path) -> None:
+    listed = tmp_path / "list.csv"
+    listed.write_text("market\nGermany\n", encoding="utf-8")
+    assert run("data", "import", "list", str(listed), "--name", "old")[0] == 0
+    code, out, _ = run("data", "remove", "user_list_old")
+    assert code == 0 and "Removed user_list_old" in out
+    code, _, err = run("data", "remove", "user_list_old")
+    assert code == 2 and "No source 'user_list_old'" in err and "data sources" in err

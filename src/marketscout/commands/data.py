@@ -72,3 +72,11 @@ def age(retrieved: str, today: date | None = None) -> str:
     if days < 365:
         return f"{days} day{'s' if days > 1 else ''}"
     return f"{days / 365.25:.1f} years"
+
+
+@data_app.command("remove")
+def remove(source_id: str = typer.Argument(..., help="A source id from `data sources`.")) -> None:
+    """Delete one source's rows and provenance (e.g. a wrong import), in one transaction."""
+    with user_store() as store:
+        store.remove(source_id)
+    console.print(f"Removed {source_id}.", highlight=False)
