@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +23,7 @@ from marketscout.calls.model import (
 )
 from marketscout.countries import is_aggregate, to_iso3
 from marketscout.errors import InputError
+from marketscout.tomlfile import read_toml
 
 T = TypeVar("T")
 NUMBER = (int, float)
@@ -45,14 +45,7 @@ OPTIMAL = {"objective": (str,), "min_return": (dict,), "gap": NUMBER, "time_limi
 
 def load_call(path: Path | str) -> Call:
     """Read and validate a call TOML file."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"Call file not found: {path}", where=str(path), fix="Check the path.")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"The call file is not valid TOML: {exc}", where=str(path),
-                         fix="Check the syntax (key = value, strings in quotes).") from exc
+    data = read_toml(path, missing="Call file", invalid="The call file")
     return call_from_dict(data, where=str(path))
 
 

@@ -15,13 +15,13 @@ that they can live in marketscout's config.toml.
 from __future__ import annotations
 
 import itertools
-import tomllib
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from marketscout.errors import InputError
+from marketscout.tomlfile import read_toml
 
 SECTIONS = ("filter1", "filter2", "filter3", "filter4", "criterion")
 ACCESS_VARIABLES = ("distance", "lpi", "tariff", "ntm")
@@ -193,15 +193,9 @@ def load_config(path: Path | str | None = None) -> DSMConfig:
     """The defaults, overridden by a TOML file; every error names the file and the key."""
     if path is None:
         return DSMConfig()
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"Config file not found: {path}", where=str(path),
-                         fix="Check the path given to --config.")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"The DSM config is not valid TOML: {exc}", where=str(path),
-                         fix="Fix the syntax; see docs/dsm.md for the keys.") from exc
+    data = read_toml(path, missing="Config file", invalid="The DSM config",
+                     fix_missing="Check the path given to --config.",
+                     fix_syntax="Fix the syntax; see docs/dsm.md for the keys.")
     return config_from_mapping(data, where=str(path))
 
 

@@ -6,14 +6,14 @@ string paths into nested lists. Read from TOML with `recipe_from_toml`.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from marketscout.errors import FrameworkError, InputError
+from marketscout.errors import FrameworkError
+from marketscout.tomlfile import read_toml
 
 IMPUTE = ("none", "mean", "median", "mean_group", "median_group",
           "panel_latest", "panel_linear", "panel_constant", "panel_linear_constant")
@@ -161,13 +161,6 @@ def recipe_from_dict(d: Mapping[str, Any], *, where: str = "recipe") -> Recipe:
 
 def recipe_from_toml(path: str | Path) -> Recipe:
     """Read and validate a recipe TOML file (top-level keys as in `Recipe`)."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"Recipe file not found: {path}", where=str(path), fix="Check the path.")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise FrameworkError(f"The recipe is not valid TOML: {exc}", where=str(path),
-                             fix="Check the syntax (key = value, strings in quotes).") from exc
+    data = read_toml(path, missing="Recipe file", invalid="The recipe", error=FrameworkError)
     return recipe_from_dict(data, where=str(path))
 
