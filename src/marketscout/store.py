@@ -57,11 +57,14 @@ class Store:
         if not read_only:
             self._ensure_schema()
         self._columns: dict[str, list[str]] = {}
-        for table, column in self._con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() "
+        self._defaulted: set[tuple[str, str]] = set()  # columns a load may leave out
+        for table, column, default in self._con.execute(
+            "SELECT table_name, column_name, column_default FROM duckdb_columns() "
             "WHERE database_name = current_database() ORDER BY table_name, column_index"
         ).fetchall():
             self._columns.setdefault(table, []).append(column)
+            if default is not None:
+                self._defaulted.add((table, column))
 
     def _ensure_schema(self) -> None:
         """Create missing tables, skipped when the stored schema digest is the current one."""
@@ -139,7 +142,8 @@ class Store:
 
     def _conform(self, table: str, frame: pd.DataFrame, source_id: str) -> pd.DataFrame:
         self._check_table(table)
-        expected = self.columns(table)
+        expected = [c for c in self.columns(table)
+                    if c in frame.columns or (table, c) not in self._defaulted]
         missing = [c for c in expected if c not in frame.columns]
         if missing:
             raise StoreError(
