@@ -37,6 +37,7 @@ from marketscout.dsm.position import (
 )
 from marketscout.dsm.results import cell_columns, fetch_single
 from marketscout.dsm.screen import country_screen
+from marketscout.dsm.spark import is_spark
 from marketscout.dsm.trade import (
     TradeInfo,
     TradeSource,
@@ -112,17 +113,43 @@ class _Prepared:
     warnings: tuple[str, ...]
 
 
+ENGINES = ("duckdb", "spark")
+
+
+def check_engine(engine: object) -> None:
+    """'duckdb', 'spark' or a SparkSession; anything else is refused before any work."""
+    if isinstance(engine, str) and engine not in ENGINES:
+        raise InputError(f"Unknown DSM engine {engine!r}.", where="--engine",
+                         fix=f"Use one of: {', '.join(ENGINES)}.")
+
+
 @contextmanager
-def _connection(store: Store | None) -> Iterator[tuple[Store, duckdb.DuckDBPyConnection]]:
-    """The store's engine cursor (an in-memory store when none is given)."""
+def _connection(store: Store | None, engine: object = "duckdb",
+                ) -> Iterator[tuple[Store, duckdb.DuckDBPyConnection]]:
+    """The store's engine cursor (an in-memory store when none is given), or for Spark a
+    SparkConnection over it that runs the same statements on the session."""
+    check_engine(engine)
     own = store is None
     active = Store() if store is None else store
     try:
         with active.engine() as con:
-            yield active, con
+            if engine == "duckdb":
+                yield active, con
+            else:
+                yield active, _spark(engine, con)
     finally:
         if own:
             active.close()
+
+
+def _spark(engine: object, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    from marketscout.dsm.spark import SparkConnection, session
+
+    spark = session() if isinstance(engine, str) else engine
+    wrapped = SparkConnection(spark, con)  # type: ignore[arg-type]
+    wrapped.register_store_tables(_INPUT_TABLES)
+    # The engine's code calls the connection API that SparkConnection answers.
+    return wrapped  # type: ignore[return-value]
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, trade: TradeSource, home: str | None, year: int,
@@ -146,11 +173,14 @@ def _prepare(con: duckdb.DuckDBPyConnection, trade: TradeSource, home: str | Non
 
 
 def run_dsm(trade: TradeSource, home: str, year: int, config: DSMConfig | None = None,
-            store: Store | None = None) -> DSMResult:
-    """The four filters for one home country and year; `store` supplies filters 1 and 3."""
+            store: Store | None = None, engine: object = "duckdb") -> DSMResult:
+    """The four filters for one home country and year; `store` supplies filters 1 and 3.
+
+    `engine`: "duckdb" (default), "spark" (the active SparkSession, else a new one) or a
+    SparkSession; the same SQL runs on either, with the same results."""
     config = config or DSMConfig()
     home = countries.to_iso3(home, where="home")
-    with _connection(store) as (active, con):
+    with _connection(store, engine) as (active, con):
         prep = _prepare(con, trade, home, year, config)
         home_cid = prep.info.home_cid
         assert home_cid is not None
@@ -172,11 +202,13 @@ def run_dsm(trade: TradeSource, home: str, year: int, config: DSMConfig | None =
 
 
 def run_dsm_all(trade: TradeSource, year: int, config: DSMConfig | None = None,
-                store: Store | None = None, output: Path | None = None) -> DSMAllResult:
-    """Every exporter of year t as home in one pass; the detail goes to `output` (Parquet)."""
+                store: Store | None = None, output: Path | None = None,
+                engine: object = "duckdb") -> DSMAllResult:
+    """Every exporter of year t as home in one pass; the detail goes to `output` (Parquet:
+    one file with DuckDB, a Parquet dataset folder with Spark)."""
     config = config or DSMConfig()
     start = time.perf_counter()
-    with _connection(store) as (active, con):
+    with _connection(store, engine) as (active, con):
         prep = _prepare(con, trade, None, year, config)
         con.execute("CREATE OR REPLACE TEMP TABLE homes AS SELECT DISTINCT c.cid, c.iso3 "
                     "FROM country c JOIN (SELECT DISTINCT supplier FROM supplier) s "
@@ -188,7 +220,10 @@ def run_dsm_all(trade: TradeSource, year: int, config: DSMConfig | None = None,
                   f"lpad(CAST(r.product AS VARCHAR), 6, '0') AS product, {ALL_COLUMNS} "
                   f"FROM ({reo_sql(pairs_sql(all_pairs=False))}) r "
                   f"JOIN country h ON h.cid = r.home JOIN country c ON c.cid = r.market")
-        if output is not None:
+        if output is not None and is_spark(con):
+            con.write_parquet(detail, params, output)  # type: ignore[attr-defined]
+            summary = _summary(con, "detail_output", {})
+        elif output is not None:
             target = str(Path(output)).replace("'", "''")
             con.execute(f"COPY ({detail}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)",
                         params)
@@ -204,10 +239,11 @@ def run_dsm_all(trade: TradeSource, year: int, config: DSMConfig | None = None,
                         synthetic=prep.info.synthetic, sources=sources)
 
 
-def trade_years(trade: TradeSource, store: Store | None = None) -> dict[int, int]:
+def trade_years(trade: TradeSource, store: Store | None = None,
+                engine: object = "duckdb") -> dict[int, int]:
     """Years in the trade data and the number of exporters in each (a complete BACI year has
     about 220; the shipped sample has 2)."""
-    with _connection(store) as (_, con):
+    with _connection(store, engine) as (_, con):
         return exporters_by_year(con, trade)
 
 
