@@ -137,7 +137,7 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         return _func("percentile", node.this, node.expression)
     if (isinstance(node, exp.Literal) and not node.is_string and _is_decimal(node.this)
             and not isinstance(node.parent, exp.DataTypeParam | exp.Cast)):
-        return _double(node)
+        return _double(node.copy())
     return node
 
 
