@@ -6,14 +6,14 @@ from pathlib import Path
 
 import typer.main
 
-from marketscout.cli import _register, app
+from marketscout.cli import app, load_all
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 def all_commands() -> list[tuple[str, str | None]]:
     """(full command name, help text) for every leaf command."""
-    _register()
+    load_all()
     group = typer.main.get_command(app)
     found: list[tuple[str, str | None]] = []
 
@@ -46,3 +46,12 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert "pytest" in blocks[1]
     ci = (DOCS.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert blocks[1] in ci  # CI runs the README's test command verbatim
+
+
+def test_help_summaries_are_the_commands_own() -> None:
+    """`marketscout --help` lists summaries from cli.COMMANDS without loading the modules:
+    each must be the command's own first docstring line (or its group's help)."""
+    from marketscout.cli import COMMANDS
+
+    for name, command in load_all().items():
+        assert (command.help or "").strip().splitlines()[0] == COMMANDS[name][1], name
