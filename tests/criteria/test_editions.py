@@ -147,3 +147,35 @@ def test_survey_zero_for_an_unnamed_market_is_not_reported(store: Store) -> None
     assert result.values["POL"] == 0.0
     assert result.reported_mask.to_dict() == {"DEU": True, "FRA": True, "POL": False,
                                               "USA": False}
+
+
+def test_an_import_says_what_it_changes_in_the_ranking(store: Store) -> None:
+    from marketscout.countries import candidates
+    from marketscout.priority.impact import import_impact
+
+    everyone = candidates("LTU")
+    store.load({"gii": gii(2022, dict.fromkeys(everyone, 50.0))}, prov("wipo_gii_panel"))
+    store.load({"gii": gii(2024, {"DEU": 57.0, "FRA": 50.0})}, prov("user_gii"))
+    lines = import_impact(store, "gii", "user_gii")
+    assert lines[0] == f"The file covers 2 of {len(everyone)} candidate markets of LTU (1%)."
+    assert "keeps using GII 2022" in lines[1] and "--edition innovation=YEAR" in lines[1]
+    store.load({"gii": gii(2025, dict.fromkeys(everyone[:150], 60.0))}, prov("user_gii2"))
+    lines = import_impact(store, "gii", "user_gii2")
+    assert "now uses it (GII 2025)" in lines[1]
+    assert import_impact(store, "list", "user_list") == []
+
+
+def test_the_gii_trend_comes_from_one_complete_source(store: Store) -> None:
+    from marketscout.priority.profile import gii_trend
+
+    for year, score in ((2020, 50.0), (2021, 51.5), (2022, 49.0)):
+        store.load({"gii": gii(year, {"DEU": score, "FRA": 40.0})}, prov(f"panel_{year}"))
+    panel = pd.concat([gii(y, {"DEU": s, "FRA": 40.0})
+                       for y, s in ((2020, 50.0), (2021, 51.5), (2022, 49.0))])
+    store.load({"gii": panel}, prov("wipo_gii_panel"))
+    store.load({"gii": gii(2024, {"DEU": 60.0})}, prov("gii_partial", partial=True))
+    trend = gii_trend(store, "DEU")
+    assert trend.rows["edition"].tolist() == [2020, 2021, 2022]
+    assert trend.rows["score"].tolist() == [50.0, 51.5, 49.0]
+    assert "Pub" in trend.source and "not strictly comparable" in trend.note
+    assert gii_trend(store, "USA").rows.empty
