@@ -7,8 +7,8 @@ import pytest
 
 pytest.importorskip("sqlglot", reason="sqlglot comes with the extra marketscout[spark]")
 
-from marketscout.dsm.dialect import to_spark  # noqa: E402
-from marketscout.dsm.position import top_supply_sql  # noqa: E402
+from marketscout.dsm.dialect import to_spark
+from marketscout.dsm.position import top_supply_sql
 
 
 def test_text_parameters_are_quoted_not_pasted() -> None:

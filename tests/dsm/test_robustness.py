@@ -98,7 +98,8 @@ def test_quantile_is_duckdbs_quantile_cont() -> None:
     values = np.array([[3.0, 1.0, np.nan, 10.0, 2.5]])
     for q in (0.0, 1 / 3, 0.5, 0.77, 1.0):
         theirs = duckdb.connect().execute(
-            "SELECT quantile_cont(CAST(x AS DOUBLE), ?) FROM (VALUES (3.0), (1.0), (10.0), (2.5)) t(x)",
+            "SELECT quantile_cont(CAST(x AS DOUBLE), ?) "
+            "FROM (VALUES (3.0), (1.0), (10.0), (2.5)) t(x)",
             [q]).fetchall()[0][0]
         assert quantile_cont(values, np.array([q]))[0] == float(theirs)
 

@@ -77,7 +77,8 @@ def _risk(store: Store, year: int, config: DSMConfig) -> pd.DataFrame:
     # 'not classified' is unknown, never 0.
     reviewed = data["status"] == "not_reviewed_high_income"
     lowest = config.risk_not_reviewed == "lowest"
-    data["rating"] = data["rating"].where(~reviewed, data["scale_min"] if lowest else None)
+    best = data["scale_min"].astype(float) if lowest else float("nan")
+    data["rating"] = data["rating"].where(~reviewed, best)
     data.loc[data["status"] == "not_classified", "rating"] = None
     data = _preferred(data, ["iso3", "kind", "year"])
     data = data.sort_values("year").drop_duplicates(["iso3", "kind"], keep="last")

@@ -43,7 +43,7 @@ class Statement:
 
 
 @lru_cache(maxsize=1024)
-def _parse(sql: str) -> exp.Expression:
+def _parse(sql: str) -> Any:  # an sqlglot expression tree
     """Each distinct DuckDB statement is parsed once per process."""
     return sqlglot.parse_one(sql, read="duckdb")
 
@@ -99,7 +99,7 @@ def _bind(tree: exp.Expression, params: Params) -> exp.Expression:
     return tree.transform(bind)
 
 
-def _rewrite_all(tree: exp.Expression) -> exp.Expression:
+def _rewrite_all(tree: Any) -> Any:
     """`_rewrite` on every node, children before their parents (so that a rewritten node's
     arguments are rewritten too)."""
     for node in reversed(list(tree.dfs())):
@@ -119,7 +119,7 @@ def _func(name: str, *args: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this=name, expressions=list(args))
 
 
-def _rewrite(node: exp.Expression) -> exp.Expression:
+def _rewrite(node: Any) -> Any:
     """The DuckDB-only constructs of the DSM's SQL, in Spark's words (see the module doc)."""
     if isinstance(node, exp.Table) and node.db == "main":
         return exp.Table(this=node.this.copy(), alias=node.args.get("alias"))

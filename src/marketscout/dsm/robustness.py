@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -264,14 +265,14 @@ def expand(point: Mapping[str, float], config: DSMConfig) -> DSMConfig:
     """The DSMConfig of one draw (for checking a draw against a full engine run)."""
     from dataclasses import replace
 
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for name, field_name, pos in THRESHOLDS:
         if name not in point:
             continue
         if pos is None:
             values[field_name] = float(point[name])
         else:
-            current = list(values.get(field_name, getattr(config, field_name)))  # type: ignore[call-overload]
+            current = list(values.get(field_name, getattr(config, field_name)))
             current[pos] = float(point[name])
             values[field_name] = tuple(current)
     return replace(config, **values)

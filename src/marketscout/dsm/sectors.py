@@ -19,6 +19,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -58,19 +59,23 @@ def product_names(store: Store | None, codes: list[str]) -> dict[str, str]:
     return dict(zip(found["code"].astype(str), found["d"].astype(str), strict=True))
 
 
+def insert_after(frame: pd.DataFrame, after: str, name: str, values: Any) -> None:
+    """Insert column `name` right after column `after` (in place)."""
+    frame.insert(list(frame.columns).index(after) + 1, name, values)
+
+
 def name_frame(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """`market_name` after market and `product_name` after product, where present."""
     out = frame.copy()
     if "product" in out.columns:
         codes = out["product"].astype(str)
-        position = out.columns.get_loc("product") + 1
-        out.insert(position, "product_name",  # type: ignore[arg-type]
-                   codes.map(lambda c: names.get(c, "")).astype(object))
+        insert_after(out, "product", "product_name",
+                     codes.map(lambda c: names.get(c, "")).astype(object))
     if "market" in out.columns:
         markets = out["market"].astype(str)
-        labels = {m: countries.name(m) for m in markets.unique()}
-        out.insert(out.columns.get_loc("market") + 1, "market_name",  # type: ignore[arg-type]
-                   markets.map(labels).astype(object))
+        labels = {m: "all markets" if m == "ALL" else countries.name(m)
+                  for m in markets.unique()}
+        insert_after(out, "market", "market_name", markets.map(labels).astype(object))
     return out
 
 
