@@ -41,7 +41,7 @@ def test_hand_world_configs(spark: Any, tmp_path: Path) -> None:
     folder = hw.write_world(tmp_path / "hw")
     with Store() as store:
         hw.load_inputs(store)
-        for config in (hw.CONFIG, DSMConfig(), replace(hw.CONFIG, zero_base="new_market")):
+        for config in (hw.CONFIG, replace(hw.CONFIG, zero_base="new_market")):
             duck = run_dsm(TradeSource.files(folder), "LTU", 2021, config, store)
             assert len(duck.opportunities) > 0
             assert_same(duck, run_dsm(TradeSource.files(folder), "LTU", 2021, config, store,
@@ -53,9 +53,11 @@ def small_world(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return generate_world(SMALL, tmp_path_factory.mktemp("small")).paths
 
 
+# test_baseline's three configs (each Spark run costs seconds of fixed overhead in local mode,
+# so each config runs once; between them they meet every filter 1 rule, concentration, red
+# markets, both homes, with and without risk ratings, tariffs and NTMs).
 @pytest.mark.parametrize(("name", "extra", "home"), [
-    ("defaults", False, "LTU"), ("defaults", True, "NLD"), ("strict", True, "LTU"),
-    ("strict", False, "NLD"), ("loose", True, "LTU")])
+    ("defaults", True, "NLD"), ("strict", False, "LTU"), ("loose", True, "LTU")])
 def test_synthetic_worlds(spark: Any, small_world: list[Path], name: str, extra: bool,
                           home: str) -> None:
     """test_baseline's worlds and configs: every filter 1 rule, concentration, red markets."""
@@ -66,7 +68,7 @@ def test_synthetic_worlds(spark: Any, small_world: list[Path], name: str, extra:
     assert duck.synthetic and len(duck.opportunities) > 0
 
 
-@pytest.mark.parametrize("years", [2, 3])
+@pytest.mark.parametrize("years", [3])
 def test_few_years(spark: Any, years: int, tmp_path: Path) -> None:
     paths = generate_world(replace(SMALL, years=years, seed=8), tmp_path / "w").paths
     with _store_with_world(paths, extra=False) as store:
