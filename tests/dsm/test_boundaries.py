@@ -88,6 +88,6 @@ def test_thresholds_under_dsm_in_the_main_config_file(tmp_path: Path,
     explicit.write_text("[filter3]\nhhi_max = 0.2\n", encoding="utf-8")
     assert load_config(explicit).hhi_max == 0.2  # --config wins over config.toml
     (tmp_path / "config.toml").write_text("[dsm.filter3]\nhhi = 0.3\n", encoding="utf-8")
-    with pytest.raises(InputError, match="Unknown key 'filter3.hhi'") as caught:
+    with pytest.raises(InputError, match=r"Unknown key 'filter3\.hhi'") as caught:
         load_config()
     assert "config.toml [dsm]" in (caught.value.where or "")
