@@ -123,7 +123,8 @@ def test_store_table_and_csv(spark: Any, tmp_path: Path) -> None:
     frame = hw.flows()
     own = pd.DataFrame({"year": frame["t"], "exporter": frame["i"].map(hw.ISO),
                         "importer": frame["j"].map(hw.ISO),
-                        "product": frame["k"].map(hw.PRODUCT), "value": frame["v"]})
+                        "product": frame["k"].map(hw.PRODUCT), "value": frame["v"],
+                        "quantity": float("nan")})
     with Store() as store:
         hw.load_inputs(store)
         store.load({"trade_flow": own}, replace(hw.TEST_SOURCE, source_id="hand_trade"))
