@@ -5,7 +5,8 @@ position.py), applied to the aggregates the engine computed once (`dsm.robust_in
 many threshold vectors at a time. They are the same rules, with the same strictness and the
 same NULL handling; tests/dsm/test_threshold_robustness.py checks them draw by draw against
 the engine run at each point of a threshold grid. Quantiles interpolate as DuckDB's
-quantile_cont does (lo + (hi - lo) * fraction), so that a boundary that lands on a data point lands there in both.
+quantile_cont does (lo + (hi - lo) * fraction), so that a boundary that lands on a data point
+lands there in both.
 """
 
 from __future__ import annotations
