@@ -112,24 +112,34 @@ def test_tier_thresholds(p: float, tier: str) -> None:
     assert priority.tier(p, (0.9, 0.5, 0.1)) == tier
 
 
-def test_compare_names_entries_exits_and_their_drivers() -> None:
+def test_compare_names_entries_exits_and_their_reasons_in_units() -> None:
     plist = priority.build_priority_list("LTU", hand_case(), options())
     result = priority.compare(plist, ["Canada", "Belgium"], name="official")
     assert result["overlap"] == ["CAN"]
     (entry,) = result["entries"]
     (exit_,) = result["exits"]
     assert entry["iso3"] == "DNK" and exit_["iso3"] == "BEL" and exit_["rank"] == 3
-    # selected mean contributions: a (33.5+50)/2 = 41.75, b (50+17)/2 = 33.5
-    # DNK: a 50 (+8.25), b 17 (-16.5) -> the entry is driven by a
-    assert entry["drivers"] == ["a (+8.2)"]
-    # BEL: a 17 (-24.75), b 0.5 (-33.0) -> the exit is explained by b first, then a
-    assert exit_["drivers"] == ["b (-33.0)", "a (-24.8)"]
+    # list = CAN, DNK. Normalised medians: a (67+100)/2 = 83.5, b (100+34)/2 = 67.
+    # DNK: a 100 (+16.5), b 34 (-33): only a speaks for it; raw a median (30+40)/2 = 35.
+    assert entry["drivers"] == ["rank 2, P(on the list) 100.0%",
+                                "a 40.0 u, above the list's median of 35.0 u"]
+    # BEL: a 34 (49.5 below), b 1 (66 below): b first; raw b median (4+2)/2 = 3.
+    assert exit_["drivers"] == ["rank 3, P(on the list) 0.0%",
+                                "b 1.0 u, below the list's median of 3.0 u",
+                                "a 20.0 u, below the list's median of 35.0 u"]
+    assert result["warnings"] == []
+
+
+def test_compare_warns_when_the_lists_differ_in_length() -> None:
+    plist = priority.build_priority_list("LTU", hand_case(), options())
+    result = priority.compare(plist, ["Canada"], name="official")
+    assert "2 markets" in result["warnings"][0] and "official has 1" in result["warnings"][0]
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [("innovation", "Bad weight"), ("nope=1", "Bad weight"), ("horizon=x", "not a number"),
-     ("horizon=-1", "negative")],
+     ("horizon=-1", "negative"), ("horizon=inf", "finite")],
 )
 def test_bad_weights_are_explained(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
@@ -148,7 +158,7 @@ def test_top_must_be_positive() -> None:
 
 
 def test_default_recipe_is_documented_coinr_treatment() -> None:
-    r = priority.DEFAULT_RECIPE
+    r = priority.Options().recipe
     assert (r.treat, r.winmax, r.skew, r.kurt) == ("winsorise", 5, 2.0, 3.5)
     assert tuple(r.params_for_normalise()["range"]) == (1.0, 100.0)
     assert not math.isnan(priority.Options().min_coverage)

@@ -25,8 +25,11 @@ class Provenance:
     rows: int = 0
     countries: int = 0
     years: str = ""
-    partial: bool = False
+    partial: bool = False  # a press reprint or extract, not the publisher's full table
     note: str = ""
+    # Bilateral tables (exports, FDI): the file lists every partner with a non-zero value, so an
+    # absent partner is a true zero (BACI for one exporter; `data import ... --complete`).
+    complete: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -228,6 +228,11 @@ class Store:
                    for r in frame.to_dict("records")]
         return [r for r in records if source_id is None or r.source_id == source_id]
 
+    def provenance_of(self, source_ids: Sequence[str]) -> tuple[Provenance, ...]:
+        """Provenance records of the given sources (e.g. those that fed a criterion)."""
+        wanted = set(source_ids)
+        return tuple(p for p in self.provenance() if p.source_id in wanted)
+
     @contextmanager
     def engine(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A private connection to this database for analytical engines (the DSM) that run SQL

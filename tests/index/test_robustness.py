@@ -308,7 +308,7 @@ def test_cli_writes_rank_statistics(small: tuple[pd.DataFrame, Framework],
     data.to_csv(tmp_path / "idata.csv", index=False)
     framework.meta.to_csv(tmp_path / "imeta.csv", index=False)
     (tmp_path / "recipe.toml").write_text('[normalise_params]\nrange = [1, 100]\n')
-    cli._register()
+    cli.load_all()
     args = ["index", "uncertainty", "--data", str(tmp_path / "idata.csv"),
             "--meta", str(tmp_path / "imeta.csv"), "--recipe", str(tmp_path / "recipe.toml"),
             "--runs", "50", "--seed", "2", "--aggregate-alternatives", "amean,gmean",

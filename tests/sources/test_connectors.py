@@ -11,8 +11,8 @@ from marketscout.settings import Settings, load_settings
 from marketscout.sources import registry
 from marketscout.sources._download import Timeouts
 from marketscout.sources.registry import UpdateContext
+from marketscout.sources.update import update_one
 from marketscout.store import Store
-from marketscout.update import update_one
 from sources.http_server import Fault, LocalServer
 from sources.publishers import cepii_dta, gii_workbook, lpi_workbook
 

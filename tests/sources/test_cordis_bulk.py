@@ -17,8 +17,8 @@ from marketscout.settings import Settings, load_settings
 from marketscout.sources import registry
 from marketscout.sources._download import Timeouts
 from marketscout.sources.cordis_bulk import parse_archive
+from marketscout.sources.update import update_sources
 from marketscout.store import Store
-from marketscout.update import update_sources
 from sources.http_server import Fault, LocalServer
 
 FAST: dict[str, Any] = {"backoff": 0.01, "timeout": Timeouts(2, 2), "retries": 1}

@@ -23,8 +23,8 @@ from marketscout.sources.sdmx_fdi import (
     parse_fdi,
     structure_url,
 )
+from marketscout.sources.update import update_sources
 from marketscout.store import Store
-from marketscout.update import update_sources
 from sources.http_server import Fault, LocalServer, Reply
 
 FAST: dict[str, Any] = {"backoff": 0.01, "timeout": Timeouts(2, 2), "retries": 1}

@@ -13,8 +13,8 @@ from marketscout.settings import Settings
 from marketscout.sources import registry, worldbank_api
 from marketscout.sources._download import Timeouts
 from marketscout.sources.registry import UpdateContext
+from marketscout.sources.update import update_one
 from marketscout.store import Store
-from marketscout.update import update_one
 from sources.http_server import Fault, LocalServer, Reply
 from sources.publishers import serve_worldbank, wb_error, wb_value
 

@@ -26,7 +26,10 @@ def test_priority_takes_the_rank_parameters(reader: Any) -> None:
     assert doc["method"]["uncertainty"]["runs"] == 60
     assert doc["method"]["uncertainty"]["seed"] == 7
     assert sum(m["selected"] for m in doc["markets"]) == 10
-    assert not {"DEU", "FRA", "LTU"} & {m["iso3"] for m in doc["markets"]}
+    assert "LTU" not in {m["iso3"] for m in doc["markets"]}
+    excluded = {m["iso3"] for m in doc["markets"] if m["override"] == "exclude"}
+    assert excluded == {"DEU", "FRA"}
+    assert not {"DEU", "FRA"} & {m["iso3"] for m in doc["markets"] if m["selected"]}
 
 
 def test_priority_with_one_criterion_ranks_by_its_values(reader: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from marketscout.collab_queries import collaboration
+from marketscout.collab.pair import collaboration
 from marketscout.criteria import horizon
 from marketscout.provenance import Provenance
 from marketscout.store import Store

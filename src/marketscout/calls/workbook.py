@@ -4,20 +4,15 @@ partners, funders, and a sheet naming the files and rules every number comes fro
 from __future__ import annotations
 
 import hashlib
-import math
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from marketscout.calls.evaluate import Assessment
 from marketscout.calls.funding import FundingResult
 from marketscout.calls.outcome import Comparison, decisions, funders, outcomes, partners, summary
-from marketscout.errors import InputError
-
-if TYPE_CHECKING:  # openpyxl is imported when a workbook is written: it slows CLI start-up
-    from openpyxl.worksheet.worksheet import Worksheet
+from marketscout.reports.columns import Column
 
 MONEY_WORDS = ("grant", "requested", "budget", "available", "used", "left", "paid", "gap pool")
 WIDE = ("reason", "eligibility", "note", "title", "evaluation")
@@ -69,45 +64,21 @@ def write_comparison(path: Path, comparison: Comparison, files: dict[str, Path])
 
 
 def write(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
-    """Write the sheets; a folder that does not exist gets a clear error."""
-    path = Path(path)
-    if not path.parent.exists():
-        raise InputError(f"The folder {path.parent} does not exist.", where=str(path),
-                         fix="Create the folder first or choose another --output path.")
-    from openpyxl import Workbook
+    """Write the sheets with the shared writer: money as #,##0, other numbers 0.00, long
+    texts wrapped (a folder that does not exist gets a clear error)."""
+    from marketscout.reports.workbook import Sheet, write_workbook
 
-    book = Workbook()
-    book.remove(book.active)
-    for name, frame in sheets.items():
-        _sheet(book.create_sheet(name), frame)
-    book.save(path)
+    write_workbook(path, [Sheet(name, frame, _columns(frame)) for name, frame in sheets.items()])
 
 
-def _sheet(ws: Worksheet, frame: pd.DataFrame) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    ws.append([str(c) for c in frame.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in frame.itertuples(index=False):
-        ws.append([_cell(v) for v in row])
-    ws.freeze_panes = "A2"
-    for j, col in enumerate(frame.columns, start=1):
-        letter = ws.cell(row=1, column=j).column_letter
+def _columns(frame: pd.DataFrame) -> list[Column]:
+    out = []
+    for col in frame.columns:
         name = str(col).lower()
         wide = any(w in name for w in WIDE) or name == "value"
-        ws.column_dimensions[letter].width = 70 if wide else max(10, min(len(str(col)) + 2, 30))
+        numeric = pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(
+            frame[col])
         money = any(w in name for w in MONEY_WORDS)
-        for cell in ws[letter][1:]:
-            if isinstance(cell.value, float):
-                cell.number_format = "#,##0" if money else "0.00"
-            if wide:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _cell(value: object) -> object:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+        fmt = ("money" if money else "decimal") if numeric else "auto"
+        out.append(Column(str(col), fmt=fmt, width=70 if wide else None))
+    return out

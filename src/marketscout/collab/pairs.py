@@ -85,13 +85,29 @@ def _run(store: Store, sql: str, home: str, where: Scope) -> pd.DataFrame:
     return store.query(f"WITH {part}, {_SIDES} {sql}", [*params, home, home])
 
 
+def joint_rows(store: Store, home: str, where: Scope | None = None,
+               partner: str | None = None) -> pd.DataFrame:
+    """One row per (joint project, partner country), optionally one partner only: the one
+    definition of a joint project that the `horizon` criterion, the market profile and the
+    pairs table all count."""
+    rows = _run(store, ROWS_SQL, home, where or Scope())
+    return rows if partner is None else rows[rows["partner"] == partner]
+
+
+def joint_parts(store: Store, home: str, rows: pd.DataFrame, where: Scope | None = None
+                ) -> pd.DataFrame:
+    """(partner, project_id, programme_part) for the joint projects in `rows`."""
+    parts = _run(store, PARTS_SQL, home, where or Scope())
+    return parts.merge(rows[["partner", "project_id"]], on="project_id")
+
+
 def pairs(store: Store, home: str, where: Scope | None = None) -> Pairs:
     """Per partner country: joint projects, participations, EC contribution and coordinator
     roles on each side, joint projects per start year and per programme part."""
     where = where or Scope()
     found = sources(store, where)
     require_participant(store, home, where, role="home")
-    rows = _run(store, ROWS_SQL, home, where)
+    rows = joint_rows(store, home, where)
     partners = rows.groupby("partner")[SUMS].sum(min_count=0)
     partners.insert(0, "joint_projects", rows.groupby("partner").size())
     partners = partners.fillna(0).reset_index()
@@ -102,8 +118,7 @@ def pairs(store: Store, home: str, where: Scope | None = None) -> Pairs:
     partners.insert(1, "name", names(partners["partner"]))
     by_year = _pivot(rows.dropna(subset=["start_year"]).groupby(["partner", "start_year"])
                      .size().reset_index(name="joint_projects"), "start_year")
-    parts = _run(store, PARTS_SQL, home, where).merge(rows[["partner", "project_id"]],
-                                                      on="project_id")
+    parts = joint_parts(store, home, rows, where)
     by_part = _pivot(parts.groupby(["partner", "programme_part"]).size()
                      .reset_index(name="joint_projects"), "programme_part")
     partners["top_parts"] = partners["partner"].map(_top_parts(by_part)).fillna("")

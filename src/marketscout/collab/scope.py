@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from marketscout import countries
-from marketscout.criteria.base import provenance_of
 from marketscout.errors import DataNotAvailableError, InputError
 from marketscout.provenance import Provenance
 from marketscout.store import Store
@@ -114,7 +113,7 @@ def sources(store: Store, where: Scope) -> tuple[Provenance, ...]:
             where="table horizon_participation",
             fix=HOW_TO_GET + " Or widen --programme / --years.",
         )
-    return provenance_of(store, found["source_id"].tolist())
+    return store.provenance_of(found["source_id"].tolist())
 
 
 def require_participant(store: Store, iso3: str, where: Scope, role: str) -> None:

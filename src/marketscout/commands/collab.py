@@ -243,8 +243,10 @@ def partners_command(
     fmt: Format = typer.Option(Format.table, "--format", help="table, csv, json or xlsx."),
     output: Path | None = OUTPUT,
 ) -> None:
-    """Organisations in a market ranked by how well their Horizon projects match a topic, with
-    their experience and their history with home-country organisations."""
+    """Find organisations in a market whose Horizon projects match a topic.
+
+    Ranked by their best-matching project, with their experience and their history with
+    home-country organisations."""
     where: Scope = collab.scope(programme, years)
     with user_store() as store, Progress(console=console, transient=True) as bar:
         task = bar.add_task("Embedding project texts (once)", total=None)

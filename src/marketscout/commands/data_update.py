@@ -14,7 +14,7 @@ from marketscout.commands._common import console, user_store
 from marketscout.errors import InputError
 from marketscout.settings import load_settings
 from marketscout.sources import registry
-from marketscout.update import Outcome, update_sources
+from marketscout.sources.update import Outcome, update_sources
 
 
 @data_app.command("update")

@@ -1,57 +1,63 @@
-"""The priority list on the terminal: a Rich table plus sources, omissions and warnings."""
+"""The priority list on the terminal: the headline first, the list (every market with a tier
+or an override), sources, method, warnings, overrides and the markets not ranked.
+
+Nothing a user must act on is cut: tables split rather than truncate, and commands are
+printed on lines of their own that never wrap.
+"""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
+from rich.console import Console
 from rich.table import Table
 
-from marketscout.commands._common import console
-from marketscout.priority import PriorityList
+from marketscout.commands._common import console, err_console
+from marketscout.priority.build import PriorityList
 
 TIER_STYLE = {"core": "bold green", "likely": "green", "watch": "yellow", "": "dim"}
+COMMAND = re.compile(r"`([^`]+)`")
 
 
-def show(plist: PriorityList, comparison: dict[str, Any] | None = None) -> None:
-    """Print the selected markets (and the next few), then sources and caveats."""
+def shown_rows(plist: PriorityList) -> Any:
+    """The list, the next five, and every other market with a tier or an override."""
+    m = plist.markets
+    near = m["rank"] <= plist.options.top + 5
+    keep = near | m["selected"] | (m["tier"] != "") | (m["override"] != "")
+    return m[keep]
+
+
+def _main_table(plist: PriorityList, with_criteria: bool) -> Table:
     o = plist.options
-    table = Table(title=f"Priority markets for {plist.home}: top {o.top} of "
-                        f"{len(plist.markets)} ranked ({o.runs} Monte Carlo runs)")
-    for col in ("rank", "market", "score", "90% interval", f"P(top {o.top})", "tier",
-                *(c.id for c in plist.used)):
-        table.add_column(col, justify="left" if col in ("market", "tier") else "right",
-                         no_wrap=col == "market", max_width=18 if col == "market" else None,
-                         overflow="ellipsis")
-    shown = plist.markets[plist.markets["rank"] <= o.top + 5]
-    for _, r in shown.iterrows():
-        style = TIER_STYLE[r["tier"]] if r["rank"] <= o.top else "dim"
-        table.add_row(
-            str(int(r["rank"])), str(r["market"]), f"{r['score']:.1f}",
-            f"{r['rank_q05']:.0f}-{r['rank_q95']:.0f}", f"{r['p_top']:.2f}", r["tier"] or "-",
-            *(_contribution(r, c.id) for c in plist.used), style=style,
-        )
-    console.print(table)
-    console.print("Criterion columns: contribution to the score (n/a: no data). Raw and "
-                  "normalised values: --format csv, json or xlsx.")
-    for c in plist.used:
-        console.print(f"  [bold]{c.id}[/]: {c.name}; {c.source} ({c.year}); "
-                      f"{c.n_covered}/{c.n_candidates} markets", highlight=False)
-    recipe, spec = o.recipe, o.spec
-    console.print(
-        f"Method: treatment {recipe.treat}, normalisation {recipe.normalise} "
-        f"{tuple(recipe.params_for_normalise().get('range', ()))}, aggregation "
-        f"{recipe.aggregate}; {o.runs} runs (seed {o.seed}) with weights "
-        f"±{spec.weight_noise:.0%} and aggregation "
-        f"{' / '.join(spec.aggregate_alternatives) or recipe.aggregate}. "
-        "See docs/methodology.md.",
-        highlight=False,
-    )
-    for w in plist.warnings:
-        console.print(f"[yellow]Warning:[/] {w}", highlight=False)
-    for c, _why in plist.left_out:
-        console.print(f"  [dim]{c.id}: {c.how_to_get}[/]", highlight=False)
-    if comparison:
-        _show_comparison(comparison)
+    table = Table(title=f"Priority markets for {plist.home}", title_justify="left",
+                  box=None, header_style="bold", pad_edge=False)
+    heads = ["#", "market", "score", "90% interval", f"P(top {o.top})", "tier", "list"]
+    if with_criteria:
+        heads += [c.id for c in plist.used]
+    for h in heads:
+        table.add_column(h, justify="left" if h in ("market", "tier", "list") else "right",
+                         min_width=len(h) if h != "market" else 14, overflow="fold")
+    for _, r in shown_rows(plist).iterrows():
+        ranked = r["rank"] == r["rank"]
+        style = TIER_STYLE[r["tier"]] if r["selected"] else "dim"
+        cells = [f"{int(r['rank'])}" if ranked else "-", str(r["market"]),
+                 f"{r['score']:.1f}" if ranked else "-",
+                 f"{r['rank_q05']:.0f}-{r['rank_q95']:.0f}" if ranked else "-",
+                 f"{r['p_top']:.1%}" if ranked else "-", r["tier"] or "-", _list_cell(r)]
+        if with_criteria:
+            cells += [_contribution(r, c.id) for c in plist.used]
+        table.add_row(*cells, style=style)
+    return table
+
+
+def _list_cell(row: Any) -> str:
+    if row["override"] == "include":
+        return "included*"
+    if row["override"] == "exclude":
+        return "excluded*"
+    return f"{int(row['position'])}" if row["selected"] else ""
 
 
 def _contribution(row: Any, cid: str) -> str:
@@ -60,10 +66,118 @@ def _contribution(row: Any, cid: str) -> str:
     return f"{row[f'{cid}_contribution']:.1f}"
 
 
-def _show_comparison(comparison: dict[str, Any]) -> None:
-    console.print(f"\n[bold]Compared with {comparison['name']}[/]: "
-                  f"{len(comparison['overlap'])} markets in both", highlight=False)
-    for kind, label in (("entries", "new"), ("exits", "dropped")):
+def _contributions_table(plist: PriorityList) -> Table:
+    table = Table(title="Contribution of each criterion to the score (points)",
+                  title_justify="left", box=None, header_style="bold", pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("market", min_width=12, overflow="fold")
+    for c in plist.used:
+        table.add_column(c.id, justify="right", min_width=len(c.id))
+    for _, r in shown_rows(plist).iterrows():
+        if r["rank"] != r["rank"]:
+            continue
+        table.add_row(f"{int(r['rank'])}", str(r["market"]),
+                      *(_contribution(r, c.id) for c in plist.used))
+    return table
+
+
+def _fits(out: Console, table: Table) -> bool:
+    """Whether the table prints within the console's width without folding a cell."""
+    import io
+
+    probe = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
+    probe.print(table)
+    return max(map(len, probe.export_text().splitlines()), default=0) <= out.width
+
+
+def show(plist: PriorityList, comparison: dict[str, Any] | None = None,
+         out: Console = console) -> None:
+    """Print the whole list with its explanations."""
+    out.print(f"[bold]{plist.headline}[/]", highlight=False)
+    wide = _main_table(plist, with_criteria=True)
+    if _fits(out, wide):
+        out.print(wide)
+    else:
+        out.print(_main_table(plist, with_criteria=False))
+        out.print(_contributions_table(plist))
+    out.print("list: position on the final list; * an override (see below). Raw and "
+              "normalised values: --format csv, json or xlsx.", highlight=False)
+    _sources(plist, out)
+    _method(plist, out)
+    _notes(plist, out)
+    if comparison:
+        show_comparison(comparison, out)
+
+
+def _sources(plist: PriorityList, out: Console) -> None:
+    out.print("[bold]Criteria used[/]")
+    for c in plist.used:
+        out.print(f"  {c.id}: {c.name} ({c.unit}); {c.source}; reference period {c.year}; "
+                  f"{c.n_covered}/{c.n_candidates} markets", highlight=False)
+        for note in c.notes:
+            out.print(f"    {note}", highlight=False, style="dim")
+
+
+def _method(plist: PriorityList, out: Console) -> None:
+    o, recipe = plist.options, plist.options.recipe
+    out.print(
+        f"[bold]Method[/]: treatment {recipe.treat}, normalisation {recipe.normalise} "
+        f"{tuple(recipe.params_for_normalise().get('range', ()))}, aggregation "
+        f"{recipe.aggregate}; tiers from {o.runs} runs (seed {o.seed}) with weights "
+        f"±{o.spec.weight_noise:.0%}: core ≥ {o.tiers[0]:.0%}, likely ≥ {o.tiers[1]:.0%}, "
+        f"watch ≥ {o.tiers[2]:.0%} of runs on the list. See docs/methodology.md.",
+        highlight=False)
+    for method, (entries, exits) in plist.scenario_changes().items():
+        if not entries and not exits:
+            out.print(f"  Scenario {method}: the same {plist.options.top} markets.",
+                      highlight=False)
+            continue
+        out.print(f"  Scenario {method} aggregation: {len(entries)} in "
+                  f"({', '.join(entries) or '-'}), {len(exits)} out "
+                  f"({', '.join(exits) or '-'}).", highlight=False)
+
+
+def _notes(plist: PriorityList, out: Console) -> None:
+    for w in plist.warnings:
+        out.print(f"[yellow]Warning:[/] {w}", highlight=False)
+    for c, _why in plist.left_out:
+        hint = COMMAND.sub(r"\1", c.how_to_get)
+        out.print(f"  [dim]{c.id}: {hint.split(':', 1)[0]}:[/]", highlight=False)
+        for command in COMMAND.findall(c.how_to_get):
+            out.print(f"    {command}", highlight=False, soft_wrap=True)
+    if len(plist.not_ranked):
+        names = ", ".join(plist.not_ranked["market"])
+        out.print(f"[bold]Not ranked[/] ({len(plist.not_ranked)}; reasons in --format csv, "
+                  f"json or xlsx): {names}", highlight=False)
+
+
+def show_comparison(comparison: dict[str, Any], out: Console = console) -> None:
+    out.print(f"\n[bold]Compared with {comparison['name']}[/]: "
+              f"{len(comparison['overlap'])} markets in both", highlight=False)
+    for w in comparison.get("warnings", []):
+        out.print(f"[yellow]Warning:[/] {w}", highlight=False)
+    for kind, label in (("entries", "new on this list"), ("exits", "not on this list")):
         for r in comparison[kind]:
-            why = ", ".join(r["drivers"]) or "-"
-            console.print(f"  {label}: {r['market']} (rank {r['rank']}): {why}", highlight=False)
+            out.print(f"  {label}: {r['market']}: {'; '.join(r['drivers'])}", highlight=False)
+
+
+def to_text(plist: PriorityList, comparison: dict[str, Any] | None = None) -> str:
+    """The terminal view as plain text (for `--format table --output FILE`)."""
+    import io
+
+    buffer = Console(record=True, width=120, file=io.StringIO(), color_system=None)
+    show(plist, comparison, buffer)
+    return buffer.export_text()
+
+
+def show_summary(plist: PriorityList, output: Path | None) -> None:
+    """On the terminal (standard error) when the list went to a file or a pipe: headline,
+    warnings, and where it went."""
+    out = err_console
+    out.print(f"[bold]{plist.headline}[/]", highlight=False)
+    for w in plist.warnings:
+        out.print(f"[yellow]Warning:[/] {w}", highlight=False)
+    if output is not None:
+        first = plist.markets.set_index("iso3").loc[plist.selected[:3], "market"]
+        out.print(f"Wrote {output}: {len(plist.selected)} markets on the list, first "
+                  f"{', '.join(first)}.", highlight=False)

@@ -3,35 +3,47 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from marketscout import countries, criteria, priority
 from marketscout.cli import app
-from marketscout.commands._common import console, user_store
+from marketscout.commands import _rank_options as opt
+from marketscout.commands._common import user_store
 
 
 @app.command("report")
 def report(
-    home: str = typer.Option("LTU", help="Home country (ISO3 or name)."),
-    top: int = typer.Option(32, help="How many markets to select."),
-    weights: str | None = typer.Option(None, help="Criterion weights: innovation=1,horizon=2."),
-    runs: int = typer.Option(1000, help="Monte Carlo replications for rank intervals."),
-    seed: int = typer.Option(20261121, help="Random seed (same seed, same result)."),
-    year: int | None = typer.Option(None, help="Latest data year to use."),
-    exclude: str = typer.Option("", help="Markets never to consider, e.g. RUS,BLR."),
-    output: Path = typer.Option(Path("report.html"), help="The HTML file to write."),
+    home: opt.Home = "LTU",
+    top: opt.Top = None,
+    weights: opt.Weights = None,
+    recipe: opt.Recipe = None,
+    runs: opt.Runs = None,
+    seed: opt.Seed = None,
+    year: opt.Year = None,
+    min_coverage: opt.MinCoverage = None,
+    include: opt.Include = None,
+    exclude: opt.Exclude = None,
+    overrides: opt.Overrides = None,
+    edition: opt.Edition = None,
+    horizon_from: opt.HorizonFrom = None,
+    exports_mean_years: opt.ExportsMeanYears = 1,
+    output: Annotated[Path, typer.Option(help="The HTML file to write.")] = Path("report.html"),
 ) -> None:
     """Write the priority list, map, rank intervals and sources as one offline HTML file."""
+    from marketscout import countries, priority
+    from marketscout.commands.rank_view import show_summary
+    from marketscout.reports.files import check_output
     from marketscout.reports.html import render_report
 
-    options = priority.Options(top=top, weights=priority.parse_weights(weights), runs=runs,
-                               seed=seed)
+    options = opt.build_options(
+        top=top, weights=weights, recipe=recipe, runs=runs, seed=seed, year=year,
+        min_coverage=min_coverage, include=include, exclude=exclude, overrides=overrides,
+        edition=edition, horizon_from=horizon_from, exports_mean_years=exports_mean_years)
     home_iso = countries.to_iso3(home, where="--home")
+    check_output(output)
     with user_store() as store:
-        found = criteria.compute_all(store, home_iso, year=year,
-                                     exclude=[x for x in exclude.split(",") if x.strip()])
-        plist = priority.build_priority_list(home_iso, found, options)
+        plist = priority.rank(store, home_iso, options)
         document = render_report(store, plist)
     output.write_text(document, encoding="utf-8")
-    console.print(f"Wrote {output}", highlight=False)
+    show_summary(plist, output)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -12,6 +12,7 @@ from marketscout.criteria.base import Criterion
 from marketscout.store import Store
 
 Compute = Callable[..., Criterion]
+EDITIONED = ("innovation", "digital", "fdi", "exports")  # criteria with editions to choose
 
 REGISTRY: dict[str, Compute] = {
     "innovation": innovation.compute,
@@ -33,18 +34,25 @@ def compute_all(
     only: Sequence[str] | None = None,
     horizon_from: int | None = None,
     exports_mean_years: int = 1,
+    editions: Mapping[str, str] | None = None,
+    min_coverage: float = 0.5,
 ) -> list[Criterion]:
     """Every criterion (or `only` some) for `home` over the candidate markets.
 
     `year` is the latest year used by every criterion; `horizon_from` the first project start
-    year counted by `horizon`; `exports_mean_years` averages exports over that many years.
+    year counted by `horizon`; `exports_mean_years` averages exports over that many years;
+    `editions` pins a criterion to one edition; `min_coverage` is the coverage an edition
+    needs to be chosen over an older one (`criteria.base.choose_edition`).
     """
     home = countries.to_iso3(home, where="--home")
     cands = countries.candidates(home, exclude)
+    editions = editions or {}
     extra: dict[str, dict[str, object]] = {
         "horizon": {"first_year": horizon_from},
         "exports": {"mean_years": exports_mean_years},
     }
+    for cid in EDITIONED:
+        extra.setdefault(cid, {}).update(edition=editions.get(cid), min_coverage=min_coverage)
     return [
         REGISTRY[c](store, home, cands, year=year, **extra.get(c, {})) for c in (only or REGISTRY)
     ]
@@ -69,7 +77,12 @@ def status(criteria: Sequence[Criterion]) -> list[dict[str, object]]:
             "name": c.name,
             "source": c.source,
             "source_ids": c.source_ids,
+            "label": c.label,
             "year": c.year,
+            # the data's own reference period, apart from when the file was retrieved
+            "reference_period": c.year,
+            "editions": "; ".join(p.edition for p in c.sources),
+            "retrieved": "; ".join(sorted({p.retrieved for p in c.sources})),
             "covered": c.n_covered,
             "candidates": c.n_candidates,
             "coverage": round(c.coverage, 4),

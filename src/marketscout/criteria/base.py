@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from marketscout.errors import InputError
 from marketscout.provenance import Provenance
 from marketscout.store import Store
 
@@ -25,6 +26,17 @@ class Criterion:
     how_to_get: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     details: Mapping[str, pd.Series] = field(default_factory=dict)  # secondary values per market
+    # Where the source reports the market (None: wherever there is a value). Values filled by
+    # rule (0 joint projects, 0 Borda points, 0 exports under --complete) are not reported.
+    reported: pd.Series | None = None
+    label: str = ""  # the edition in a few words for headlines, e.g. 'GII 2022'
+
+    @property
+    def reported_mask(self) -> pd.Series:
+        """True where the source reports the market (the availability rule counts these)."""
+        if self.reported is None:
+            return self.values.notna()
+        return self.reported.reindex(self.values.index).fillna(False).astype(bool)
 
     @property
     def n_candidates(self) -> int:
@@ -75,14 +87,58 @@ def on_candidates(values: pd.Series, candidates: Sequence[str]) -> pd.Series:
     return out.astype(float)
 
 
-def provenance_of(store: Store, source_ids: Sequence[str]) -> tuple[Provenance, ...]:
-    """Provenance records of the sources that fed a criterion."""
-    wanted = set(source_ids)
-    return tuple(p for p in store.provenance() if p.source_id in wanted)
+@dataclass(frozen=True)
+class Edition:
+    """One edition a criterion could use: a source's year (or year range) and its coverage."""
+
+    source_id: str
+    edition: int  # the edition's year (GII edition, IMD year, latest data year)
+    covered: int  # candidates with a value
+    partial: bool  # a press reprint or extract (provenance), not the publisher's table
+    key: str = ""  # what else tells editions apart (e.g. the unit of a bilateral table)
+
+    @property
+    def user(self) -> bool:
+        return self.source_id.startswith("user_")
 
 
-def source_rank(source_id: str) -> int:
-    """Preference when sources overlap: the user's own import, then full data, then partial."""
-    if source_id.startswith("user_"):
-        return 0
-    return 2 if "partial" in source_id else 1
+def choose_edition(
+    editions: Sequence[Edition], n_candidates: int, min_coverage: float,
+    pinned: str | None = None, where: str = "--edition",
+) -> tuple[Edition, list[str]]:
+    """The edition a criterion uses, and notes on the newer ones it passed over.
+
+    The rule (docs/methodology.md, "Which edition"): a pinned edition if the user gave one;
+    else editions covering at least `min_coverage` of the candidates come first, then
+    complete before partial (press reprints), then the most recent, then the user's own
+    import before a publisher's file, then the widest coverage. Editions are never mixed.
+    """
+    if pinned is not None:
+        found = [e for e in editions if str(e.edition) == str(pinned)]
+        if not found:
+            have = ", ".join(sorted({str(e.edition) for e in editions}))
+            raise InputError(f"No edition {pinned} in the store.", where=where,
+                             fix=f"Editions held: {have or 'none'}.")
+        editions = found
+
+    def passes(e: Edition) -> bool:
+        return n_candidates > 0 and e.covered / n_candidates >= min_coverage - 1e-12
+
+    best = sorted(editions, key=lambda e: (not passes(e), e.partial, -e.edition, not e.user,
+                                           -e.covered, e.source_id))[0]
+    notes = []
+    for e in sorted(editions, key=lambda e: -e.edition):
+        if e.edition > best.edition and pinned is None:
+            kind = "partial (press reprint)" if e.partial else "covers"
+            notes.append(
+                f"A newer edition, {e.edition} ({e.source_id}), is {kind} {e.covered}/"
+                f"{n_candidates} candidates, below the {min_coverage:.0%} coverage threshold "
+                f"or less complete, so {best.edition} is used; pin it with --edition "
+                "CRITERION=YEAR.")
+    return best, notes
+
+
+def is_partial(store: Store, source_ids: Sequence[str]) -> dict[str, bool]:
+    """Per source: whether it is partial (a press reprint or extract), by provenance or id."""
+    provs = {p.source_id: p for p in store.provenance_of(source_ids)}
+    return {s: "partial" in s or (s in provs and provs[s].partial) for s in source_ids}

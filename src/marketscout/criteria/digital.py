@@ -6,7 +6,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from marketscout.criteria.base import Criterion, empty, on_candidates, provenance_of, source_rank
+from marketscout.criteria.base import (
+    Criterion,
+    Edition,
+    choose_edition,
+    empty,
+    is_partial,
+    on_candidates,
+)
 from marketscout.store import Store
 
 SPEC = {"id": "digital", "name": "IMD World Digital Competitiveness", "unit": "score 0-100",
@@ -25,9 +32,10 @@ def rank_to_score(rank: pd.Series, n_economies: pd.Series) -> pd.Series:
 
 
 def compute(
-    store: Store, home: str, candidates: Sequence[str], year: int | None = None
+    store: Store, home: str, candidates: Sequence[str], year: int | None = None,
+    edition: str | None = None, min_coverage: float = 0.5,
 ) -> Criterion:
-    """The latest IMD year (at or before `year`), preferring the user's own import."""
+    """One IMD year (at or before `year`), chosen by `choose_edition`."""
     rows = store.query(
         "SELECT source_id, iso3, year, score, rank, n_economies FROM imd"
         + (" WHERE year <= ?" if year else ""),
@@ -35,26 +43,30 @@ def compute(
     )
     if rows.empty:
         return empty(SPEC, candidates, HOW)
-    rows["pref"] = rows["source_id"].map(source_rank)
-    latest = int(rows["year"].max())
-    chosen = rows[rows["year"] == latest]
-    chosen = chosen[chosen["pref"] == chosen["pref"].min()]
+    partial = is_partial(store, rows["source_id"].unique().tolist())
+    counts = rows[rows["iso3"].isin(candidates)].groupby(["source_id", "year"])["iso3"].nunique()
+    editions = [Edition(str(s), int(y), int(counts.get((s, y), 0)), partial[str(s)])
+                for s, y in rows[["source_id", "year"]].drop_duplicates().itertuples(index=False)]
+    best, notes = choose_edition(editions, len(candidates), min_coverage, edition,
+                                 where="--edition digital=YEAR")
+    chosen = rows[(rows["source_id"] == best.source_id) & (rows["year"] == best.edition)]
     converted = chosen["score"].isna() & chosen["rank"].notna() & chosen["n_economies"].notna()
     score = chosen["score"].where(
         ~converted, rank_to_score(chosen["rank"], chosen["n_economies"].astype(float))
     )
-    notes = []
     n_converted = int((converted & chosen["iso3"].isin(candidates)).sum())
     if n_converted:
         notes.append(
             f"{n_converted} values are ranks converted to scores: "
             "100 * (n - rank) / (n - 1)."
         )
+    kind = " (press reprint, ranks only)" if best.partial else ""
     return Criterion(
         values=on_candidates(pd.Series(score.to_numpy(), index=chosen["iso3"]), candidates),
-        year=str(latest),
-        sources=provenance_of(store, chosen["source_id"].unique().tolist()),
+        year=str(best.edition),
+        sources=store.provenance_of([best.source_id]),
         how_to_get=HOW,
         notes=tuple(notes),
+        label=f"IMD digital {best.edition}{kind}",
         **SPEC,  # type: ignore[arg-type]
     )

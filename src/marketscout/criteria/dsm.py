@@ -48,6 +48,7 @@ def compute(
              "no value.", *result.warnings]
     return Criterion(values=on_candidates(values, candidates), year=str(found),
                      sources=result.sources, how_to_get=HOW, notes=tuple(notes),
+                     label=f"DSM {found} ({config.criterion_measure})",
                      **(SPEC | {"unit": UNITS[config.criterion_measure]}))  # type: ignore[arg-type]
 
 

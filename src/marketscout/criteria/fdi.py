@@ -16,7 +16,9 @@ HOW = ("Import the central bank's inward FDI positions by investing country: "
 
 
 def compute(
-    store: Store, home: str, candidates: Sequence[str], year: int | None = None
+    store: Store, home: str, candidates: Sequence[str], year: int | None = None,
+    edition: str | None = None, min_coverage: float = 0.5,
 ) -> Criterion:
     """Latest inward FDI position by investing country."""
-    return compute_bilateral(store, "fdi_inward", SPEC, HOW, home, candidates, year)
+    return compute_bilateral(store, "fdi_inward", SPEC, HOW, home, candidates, year,
+                             edition=edition, min_coverage=min_coverage)

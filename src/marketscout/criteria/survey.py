@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from marketscout.criteria.base import Criterion, empty, on_candidates, provenance_of
+from marketscout.criteria.base import Criterion, empty, on_candidates
 from marketscout.provenance import Provenance
 from marketscout.store import Store
 from marketscout.survey import Round, get_round, results, round_for_criterion
@@ -71,8 +71,17 @@ def _from_round(store: Store, found: Round, candidates: Sequence[str]) -> Criter
     return Criterion(
         values=on_candidates(values, candidates).fillna(0.0), year=str(found.closes_on.year),
         sources=(prov,), how_to_get=HOW, notes=tuple(notes),
+        reported=_named(values, candidates),
+        label=f"survey '{found.title}' ({res.answered} answers"
+              f"{', provisional' if found.is_open() else ''})",
         **SPEC,  # type: ignore[arg-type]
     )
+
+
+def _named(values: pd.Series, candidates: Sequence[str]) -> pd.Series:
+    """Markets at least one association named (the others' 0 is filled by rule)."""
+    named = set(values[values > 0].index)
+    return pd.Series([c in named for c in candidates], index=pd.Index(candidates, name="iso3"))
 
 
 def _from_import(store: Store, candidates: Sequence[str]) -> Criterion:
@@ -85,9 +94,11 @@ def _from_import(store: Store, candidates: Sequence[str]) -> Criterion:
     return Criterion(
         values=on_candidates(values, candidates).fillna(0.0),
         year="",
-        sources=provenance_of(store, rows["source_id"].unique().tolist()),
+        sources=store.provenance_of(rows["source_id"].unique().tolist()),
         how_to_get=HOW,
         notes=(f"{n_assoc} associations answered (imported file); k = {k}, the longest list; "
                f"every association weighs 1; {UNNAMED}.",),
+        reported=_named(values, candidates),
+        label=f"survey (imported, {n_assoc} associations)",
         **SPEC,  # type: ignore[arg-type]
     )

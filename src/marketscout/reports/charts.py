@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from marketscout.collab_queries import Collaboration
+from marketscout.collab.pair import Collaboration
 from marketscout.priority import PriorityList
 from marketscout.store import Store
 

@@ -15,30 +15,16 @@ import pandas as pd
 from marketscout import __version__
 from marketscout.dsm.engine import DSMResult
 from marketscout.dsm.results import REASONS, config_rows, describe_reason
+from marketscout.jsonable import clean
 
 SCHEMA = "marketscout.dsm-run/1"
 # openpyxl writes about 10,000 rows a second: longer exclusion lists go to Parquet or JSON.
 XLSX_MAX_EXCLUDED = 100_000
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe: NaN and NA -> None, numpy scalars -> Python, containers recursed."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if value is pd.NA or value is None:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
 def about(result: DSMResult) -> dict[str, Any]:
     """Who, when, from what: home, year, trade source, provenance, warnings, parameters."""
-    return _clean({
+    return clean({
         "schema": SCHEMA, "marketscout": __version__, "home": result.home,
         "year": result.year, "synthetic": result.synthetic, "trade": result.source,
         "years_in_trade_data": list(result.years), "values": "thousand USD (BACI)",
@@ -50,7 +36,7 @@ def about(result: DSMResult) -> dict[str, Any]:
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts (missing values become None)."""
-    return [_clean(r) for r in frame.astype(object).to_dict("records")]
+    return [clean(r) for r in frame.astype(object).to_dict("records")]
 
 
 def to_payload(result: DSMResult) -> dict[str, Any]:

@@ -13,22 +13,10 @@ from typing import Any
 import pandas as pd
 
 from marketscout import __version__
+from marketscout.jsonable import clean
 from marketscout.priority import PriorityList
 
 SCHEMA = "marketscout.priority-list/1"
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe: NaN -> None, numpy scalars -> Python, mappings and tuples recursed."""
-    if isinstance(value, dict) or hasattr(value, "items"):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
 
 
 def _fields(value: Any) -> dict[str, Any]:
@@ -39,7 +27,7 @@ def _fields(value: Any) -> dict[str, Any]:
 def method(plist: PriorityList) -> dict[str, Any]:
     """The recipe, robustness settings and selection rules behind the list."""
     o = plist.options
-    return _clean({
+    return clean({
         "top": o.top,
         "weights": {c.id: o.weights.get(c.id, 1.0) for c in plist.used},
         "min_criterion_coverage": o.min_coverage,
@@ -52,9 +40,9 @@ def method(plist: PriorityList) -> dict[str, Any]:
 
 def criteria_used(plist: PriorityList) -> list[dict[str, Any]]:
     return [
-        _clean({
+        clean({
             "id": c.id, "name": c.name, "unit": c.unit, "direction": c.direction,
-            "year": c.year, "source": c.source, "partial": c.partial,
+            "year": c.year, "label": c.label, "source": c.source, "partial": c.partial,
             "covered": c.n_covered, "candidates": c.n_candidates, "notes": list(c.notes),
             "provenance": [p.to_dict() for p in c.sources],
         })
@@ -70,9 +58,11 @@ def criteria_left_out(plist: PriorityList) -> list[dict[str, Any]]:
 
 
 def _market(row: Mapping[Any, Any], plist: PriorityList) -> dict[str, Any]:
-    return _clean({
+    return clean({
         "iso3": row["iso3"], "market": row["market"], "rank": row["rank"],
-        "score": row["score"], "selected": bool(row["rank"] <= plist.options.top),
+        "score": row["score"], "selected": bool(row["selected"]),
+        "position": None if pd.isna(row["position"]) else int(row["position"]),
+        "override": row["override"] or None, "override_reason": row["override_reason"] or None,
         "median_rank": row["median_rank"],
         "rank_interval_90": [row["rank_q05"], row["rank_q95"]],
         "p_top": row["p_top"], "tier": row["tier"] or None,
@@ -92,12 +82,18 @@ def to_payload(plist: PriorityList, comparison: dict[str, Any] | None = None) ->
         "generated": date.today().isoformat(),
         "marketscout": __version__,
         "home": plist.home,
+        "headline": plist.headline,
         "criteria_used": criteria_used(plist),
         "criteria_left_out": criteria_left_out(plist),
         "method": method(plist),
         "warnings": list(plist.warnings),
         # records, not iterrows: six times faster, and the web app re-ranks on every change
         "markets": [_market(r, plist) for r in plist.markets.to_dict("records")],
+        "not_ranked": plist.not_ranked.to_dict("records"),
+        "overrides": [{"iso3": o.iso3, "action": o.action, "reason": o.reason}
+                      for o in plist.options.overrides],
+        "scenarios": {m: {"in": a, "out": b} for m, (a, b) in
+                      plist.scenario_changes().items()},
         "comparison": comparison,
     }
 
@@ -115,7 +111,7 @@ def to_csv(plist: PriorityList, comparison: dict[str, Any] | None = None) -> str
     lines += [f"# warning: {w}" for w in plist.warnings]
     lines.append(f"# method: {json.dumps(method(plist), ensure_ascii=False)}")
     if comparison:
-        lines.append(f"# comparison: {json.dumps(_clean(comparison), ensure_ascii=False)}")
+        lines.append(f"# comparison: {json.dumps(clean(comparison), ensure_ascii=False)}")
     buffer = io.StringIO()
     plist.markets.to_csv(buffer, index=False)
     return "\n".join(lines) + "\n" + buffer.getvalue()

@@ -44,18 +44,23 @@ def _num(value: Any, digits: int = 1) -> str:
 
 
 def table_rows(plist: PriorityList) -> list[dict[str, Any]]:
-    """One display row per ranked market: rank, tier, score, interval, P(top N), coverage."""
-    top = plist.options.top
+    """One display row per market of the table: rank, tier, score, interval, P(top N),
+    coverage, override (included markets the data cannot rank come last, without numbers)."""
     rows = []
     for _, r in plist.markets.iterrows():
+        ranked = not pd.isna(r["rank"])
         missing = [c.id for c in plist.used if pd.isna(r[f"{c.id}_value"])]
         partial = [c.id for c in plist.used if c.partial and not pd.isna(r[f"{c.id}_value"])]
         rows.append({
-            "iso3": r["iso3"], "market": r["market"], "rank": int(r["rank"]),
-            "selected": bool(r["rank"] <= top), "tier": r["tier"] or "",
-            "score": _num(r["score"]), "interval": f"{r['rank_q05']:.0f}–{r['rank_q95']:.0f}",
-            "median_rank": _num(r["median_rank"], 0), "p_top": _num(r["p_top"], 2),
+            "iso3": r["iso3"], "market": r["market"],
+            "rank": int(r["rank"]) if ranked else "–",
+            "selected": bool(r["selected"]), "tier": r["tier"] or "",
+            "score": _num(r["score"]),
+            "interval": f"{r['rank_q05']:.0f}–{r['rank_q95']:.0f}" if ranked else "–",
+            "median_rank": _num(r["median_rank"], 0),
+            "p_top": f"{r['p_top']:.1%}" if ranked else "–",
             "missing": missing, "partial": partial,
+            "override": r["override"], "override_reason": r["override_reason"],
             "contributions": {c.id: _num(r[f"{c.id}_contribution"]) for c in plist.used},
         })
     return rows
@@ -66,7 +71,9 @@ def method_lines(plist: PriorityList) -> list[str]:
     o, r, s = plist.options, plist.options.recipe, plist.options.spec
     weights = ", ".join(f"{c.id} {o.weights.get(c.id, 1.0):g}" for c in plist.used)
     alternatives = " / ".join(s.aggregate_alternatives) or r.aggregate
-    return [
+    scenarios = [f"Scenario {m}: {len(a)} in ({', '.join(a) or '–'}), {len(b)} out "
+                 f"({', '.join(b) or '–'})." for m, (a, b) in plist.scenario_changes().items()]
+    return [plist.headline,
         f"Index: treatment {r.treat}, normalisation {r.normalise}, aggregation {r.aggregate}.",
         f"Weights: {weights}.",
         f"Robustness: {o.runs} Monte Carlo runs (seed {o.seed}), weights varied by "
@@ -74,7 +81,9 @@ def method_lines(plist: PriorityList) -> list[str]:
         f"Tiers by the probability of being in the top {o.top}: core ≥ {o.tiers[0]:.0%}, "
         f"likely ≥ {o.tiers[1]:.0%}, watch ≥ {o.tiers[2]:.0%}.",
         f"A criterion covering fewer than {o.min_coverage:.0%} of candidates is left out; a "
-        f"market needs data on {o.unit_coverage:.0%} of the criteria used to be ranked.",
+        f"market needs data reported on {o.unit_coverage:.0%} of the criteria used to be "
+        "ranked.",
+        *scenarios,
     ]
 
 

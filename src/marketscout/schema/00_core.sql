@@ -20,6 +20,9 @@ CREATE TABLE IF NOT EXISTS provenance (
     loaded_at   TIMESTAMP DEFAULT current_timestamp
 );
 
+-- Added after the first release: stores created earlier gain the column on open.
+ALTER TABLE provenance ADD COLUMN IF NOT EXISTS complete BOOLEAN DEFAULT false;
+
 CREATE TABLE IF NOT EXISTS wb_indicator (source_id VARCHAR, iso3 VARCHAR, year INTEGER,
     indicator VARCHAR, value DOUBLE);
 CREATE TABLE IF NOT EXISTS country_meta (source_id VARCHAR, iso3 VARCHAR, name VARCHAR,

@@ -101,7 +101,7 @@ def sources() -> dict[str, Source]:
 
     found: dict[str, Source] = {}
     for info in pkgutil.iter_modules(package.__path__):
-        if info.name.startswith("_") or info.name == "registry":
+        if info.name.startswith("_") or info.name in ("registry", "update"):
             continue
         try:
             module = importlib.import_module(f"marketscout.sources.{info.name}")

@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlencode
 
-from marketscout import countries, criteria, priority
-from marketscout.criteria import REGISTRY, Criterion
+from marketscout import countries, priority
+from marketscout.criteria.base import Criterion
 from marketscout.errors import InputError
+from marketscout.priority.options import CRITERIA, DEFAULTS, YEARS, Override
 from marketscout.store import Store, open_store
 
 T = TypeVar("T")
 MAX_RUNS = 10_000  # a request for more would hold a worker for minutes
-PAGE_RUNS = 1000  # the runs the overview shows by default (the CLI's default too)
-DEFAULTS = priority.Options()
+PAGE_RUNS = DEFAULTS.runs  # the runs the overview shows by default (the CLI's default)
 
 
 @dataclass(frozen=True)
@@ -37,19 +37,23 @@ class RankQuery:
     weights: tuple[tuple[str, float], ...] = ()  # only those differing from 1, sorted
     runs: int = PAGE_RUNS
     seed: int = DEFAULTS.seed
-    year: int | None = None
-    exclude: tuple[str, ...] = ()
-    horizon_from: int | None = None
-    exports_mean_years: int = 1
+    year: int | None = DEFAULTS.year
+    exclude: tuple[str, ...] = ()  # markets kept off the list (overrides, shown as such)
+    horizon_from: int | None = DEFAULTS.horizon_from
+    exports_mean_years: int = DEFAULTS.exports_mean_years
 
     @property
     def data_key(self) -> tuple[object, ...]:
-        """What the criteria depend on (weights, top, runs and seed do not)."""
-        return (self.home, self.year, self.exclude, self.horizon_from, self.exports_mean_years)
+        """What the criteria depend on (weights, top, runs, seed and overrides do not)."""
+        return (self.home, self.year, self.horizon_from, self.exports_mean_years)
 
     def options(self) -> priority.Options:
+        overrides = tuple(Override(m, "exclude", "excluded in the web app")
+                          for m in self.exclude)
         return priority.Options(top=self.top, weights=dict(self.weights), runs=self.runs,
-                                seed=self.seed)
+                                seed=self.seed, year=self.year, horizon_from=self.horizon_from,
+                                exports_mean_years=self.exports_mean_years,
+                                overrides=overrides)
 
     def weight(self, criterion: str) -> float:
         return dict(self.weights).get(criterion, 1.0)
@@ -92,7 +96,7 @@ def _int(params: Mapping[str, str], name: str, default: int | None, lo: int, hi:
 def _weights(params: Mapping[str, str]) -> tuple[tuple[str, float], ...]:
     """`weights=innovation=2,horizon=1` (as the CLI) and/or one `w_<criterion>` per control."""
     weights = _parse_weights(params.get("weights"), "weights")
-    for cid in REGISTRY:
+    for cid in CRITERIA:
         text = (params.get(f"w_{cid}") or "").strip()
         if text:
             weights |= _parse_weights(f"{cid}={text}", f"w_{cid}")
@@ -118,9 +122,9 @@ def parse_query(params: Mapping[str, str]) -> RankQuery:
         weights=_weights(params),
         runs=_int(params, "runs", PAGE_RUNS, 1, MAX_RUNS) or PAGE_RUNS,
         seed=_int(params, "seed", DEFAULTS.seed, 0, 2**32 - 1) or 0,
-        year=_int(params, "year", None, 1900, 2100),
+        year=_int(params, "year", None, *YEARS),
         exclude=tuple(exclude),
-        horizon_from=_int(params, "horizon_from", None, 1900, 2100),
+        horizon_from=_int(params, "horizon_from", None, *YEARS),
         exports_mean_years=_int(params, "exports_mean_years", 1, 1, 20) or 1,
     )
 
@@ -187,10 +191,7 @@ class Ranker:
         found = self._recall(self._criteria, query.data_key)
         if found is None:
             with open_store(self.db_path) as store:
-                found = criteria.compute_all(
-                    store, query.home, year=query.year, exclude=query.exclude,
-                    horizon_from=query.horizon_from,
-                    exports_mean_years=query.exports_mean_years)
+                found = priority.compute_criteria(store, query.home, query.options())
             self._remember(self._criteria, query.data_key, found, self.max_criteria)
         return found
 

@@ -8,7 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from marketscout import criteria, profile
+from marketscout import criteria
+from marketscout.jsonable import clean
+from marketscout.priority import profile
 from marketscout.reports import export
 from marketscout.web.deps import RankerDep, StoreDep
 from marketscout.web.ranking import MAX_RUNS, PAGE_RUNS, RankQuery, parse_query
@@ -71,7 +73,7 @@ def criteria_values(ranker: RankerDep, home: Home = "LTU", year: Year = None,
     query = parse_query({"home": home, "year": str(year or ""), "exclude": exclude})
     found = ranker.criteria(query)
     status = criteria.status(found)
-    return JSONResponse(export._clean({
+    return JSONResponse(clean({
         "home": query.home,
         "criteria": [s | {"unit": c.unit, "direction": c.direction,
                           "values": c.values.dropna().to_dict()}
@@ -84,7 +86,7 @@ def data_status(ranker: RankerDep, store: StoreDep, home: Home = "LTU",
                 year: Year = None) -> JSONResponse:
     """Per criterion: source, year, coverage, gaps; and every source's provenance."""
     query = parse_query({"home": home, "year": str(year or "")})
-    return JSONResponse(export._clean({
+    return JSONResponse(clean({
         "home": query.home,
         "criteria": criteria.status(ranker.criteria(query)),
         "sources": [p.to_dict() for p in store.provenance()],

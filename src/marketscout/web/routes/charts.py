@@ -13,8 +13,8 @@ from functools import lru_cache
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from marketscout import profile
-from marketscout.collab_queries import collaboration
+from marketscout.collab.pair import collaboration
+from marketscout.priority import profile
 from marketscout.reports import charts
 from marketscout.web.deps import QueryDep, RankerDep, StoreDep
 from marketscout.web.security import GuardedRoute

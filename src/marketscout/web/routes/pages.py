@@ -13,8 +13,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from marketscout import countries, criteria, profile
-from marketscout.priority import PriorityList
+from marketscout import countries, criteria
+from marketscout.priority import PriorityList, profile
 from marketscout.reports import export, html
 from marketscout.web.deps import QueryDep, RankerDep, StoreDep, render
 from marketscout.web.ranking import RankQuery

@@ -6,26 +6,19 @@ Outputs (the web page, the JSON API) only present it.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from marketscout import countries
-from marketscout.collab_queries import Collaboration, collaboration
+from marketscout.collab.pair import Collaboration, collaboration
 from marketscout.criteria import Criterion
 from marketscout.errors import DataNotAvailableError, MarketscoutError
-from marketscout.priority import PriorityList
-from marketscout.reports.export import _clean
+from marketscout.jsonable import clean
+from marketscout.priority.build import PriorityList, summary_row
 from marketscout.store import Store
-
-# The DSM engine (marketscout.dsm) is built separately. Its top opportunities for one market
-# are shown when it provides `top_opportunities(store, home, market, top=...)` returning a
-# frame with at least `product` (HS6) and a value column; until then the profile says so.
-DSM_FUNCTION = ("marketscout.dsm", "top_opportunities")
-DSM_MISSING = "The DSM engine's product opportunities are not available in this installation."
 
 
 @dataclass(frozen=True)
@@ -69,6 +62,32 @@ class MarketProfile:
     criteria: list[CriterionLine]
     opportunities: Opportunities
     collaboration: Collaboration
+    gii_trend: GiiTrend = field(default_factory=lambda: GiiTrend(pd.DataFrame(), ""))
+
+
+@dataclass(frozen=True)
+class GiiTrend:
+    """A market's GII score and rank edition by edition, from one complete source."""
+
+    rows: pd.DataFrame  # edition, score, rank (rank among the economies scored that edition)
+    source: str
+    note: str = ("WIPO changes the GII framework between editions, so scores of different "
+                 "editions are not strictly comparable; ranks are within each edition.")
+
+
+def gii_trend(store: Store, iso3: str) -> GiiTrend:
+    """The GII overall score over the editions of the complete source with the most
+    editions (the 2011-2022 panel on the embedded data); press reprints are not used."""
+    rows = store.query(
+        "SELECT g.source_id, g.edition, g.score, g.rank FROM gii g JOIN provenance p "
+        "USING (source_id) WHERE g.code = 'GII' AND g.iso3 = ? AND g.score IS NOT NULL "
+        "AND NOT coalesce(p.partial, false) AND g.source_id NOT LIKE '%partial%'", [iso3])
+    if rows.empty:
+        return GiiTrend(pd.DataFrame(columns=["edition", "score", "rank"]), "no data")
+    best = rows.groupby("source_id")["edition"].nunique().sort_values().index[-1]
+    chosen = rows[rows["source_id"] == best].sort_values("edition")
+    return GiiTrend(chosen[["edition", "score", "rank"]].reset_index(drop=True),
+                    "; ".join(p.cite() for p in store.provenance_of([str(best)])))
 
 
 def check_market(found: Sequence[Criterion], iso3: str, home: str) -> str:
@@ -112,25 +131,16 @@ def _number(value: Any) -> float | None:
 
 
 def ranking_of(plist: PriorityList, iso3: str) -> dict[str, Any]:
-    """Rank, score, 90% rank interval, probability of top N and tier; {} when not ranked."""
-    rows = plist.markets[plist.markets["iso3"] == iso3]
-    if rows.empty:
-        return {}
-    r = rows.iloc[0]
-    return {"rank": int(r["rank"]), "score": float(r["score"]),
-            "median_rank": float(r["median_rank"]),
-            "rank_interval_90": [float(r["rank_q05"]), float(r["rank_q95"])],
-            "p_top": float(r["p_top"]), "tier": r["tier"] or None,
-            "selected": bool(r["rank"] <= plist.options.top)}
+    """Rank, score, 90% rank interval, P(on the list), tier, override; {} when not ranked."""
+    return summary_row(plist, iso3)
 
 
 def opportunities(store: Store, home: str, iso3: str, top: int = 10) -> Opportunities:
     """The DSM's top opportunities for `home` in `iso3`, or 'not available' with the reason."""
-    engine = _dsm_engine()
-    if engine is None:
-        return Opportunities(False, note=DSM_MISSING)
+    from marketscout.dsm import top_opportunities
+
     try:
-        rows = engine(store, home, iso3, top=top)
+        rows = top_opportunities(store, home, iso3, top=top)
     except MarketscoutError as exc:  # e.g. no complete BACI year in the store
         return Opportunities(False, note=exc.what, fix=exc.fix or "")
     if rows is None or len(rows) == 0:
@@ -139,16 +149,6 @@ def opportunities(store: Store, home: str, iso3: str, top: int = 10) -> Opportun
                                          "the store.")
     source = str(getattr(rows, "attrs", {}).get("source", "DSM over CEPII BACI"))
     return Opportunities(True, rows=pd.DataFrame(rows).head(top), source=source)
-
-
-def _dsm_engine() -> Callable[..., pd.DataFrame | None] | None:
-    module_name, function = DSM_FUNCTION
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    found = getattr(module, function, None)
-    return found if callable(found) else None
 
 
 def market_profile(store: Store, plist: PriorityList, found: Sequence[Criterion],
@@ -161,13 +161,14 @@ def market_profile(store: Store, plist: PriorityList, found: Sequence[Criterion]
         criteria=criterion_lines(plist, found, code),
         opportunities=opportunities(store, plist.home, code),
         collaboration=collaboration(store, plist.home, code),
+        gii_trend=gii_trend(store, code),
     )
 
 
 def to_payload(profile: MarketProfile) -> dict[str, Any]:
     """The profile as a JSON-ready document (for /api/markets/{iso3})."""
     collab = profile.collaboration
-    return _clean({
+    return clean({
         "home": profile.home, "iso3": profile.iso3, "market": profile.name,
         "ranking": profile.ranking or None, "top": profile.top,
         "criteria": [asdict(line) for line in profile.criteria],
@@ -177,6 +178,8 @@ def to_payload(profile: MarketProfile) -> dict[str, Any]:
             "source": profile.opportunities.source,
             "rows": profile.opportunities.rows.to_dict("records"),
         },
+        "gii_trend": {"rows": profile.gii_trend.rows.to_dict("records"),
+                      "source": profile.gii_trend.source, "note": profile.gii_trend.note},
         "horizon_collaboration": {
             "projects": collab.projects, "years": collab.years,
             "home_ec_contribution_eur": collab.ec_contribution("home"),

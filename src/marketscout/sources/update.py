@@ -22,7 +22,7 @@ from marketscout.store import Store
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-log = logging.getLogger("marketscout.update")
+log = logging.getLogger("marketscout.sources.update")
 
 
 @dataclass
