@@ -1,11 +1,11 @@
 PY ?= .venv/bin/python
 
-.PHONY: check test lint bench snapshot
+.PHONY: check test lint bench snapshot mutation
 
 check: lint test
 
 lint:
-	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff check src tests bench tools
 	.venv/bin/mypy
 
 test:
@@ -21,3 +21,12 @@ bench:
 
 snapshot:
 	.venv/bin/marketscout snapshot build --raw ../shared/data
+
+# Mutation testing of the core on a reproducible sample (docs/testing.md); not run in CI.
+# make mutation PACKAGES="index calls" EVERY=20 SALT=0
+PACKAGES ?= index calls priority dsm survey criteria store web.security
+EVERY ?= 20
+SALT ?= 0
+mutation:
+	.venv/bin/pip install -q -e '.[dev,mutation]'
+	$(PY) tools/mutation.py run --packages $(PACKAGES) --every $(EVERY) --salt $(SALT)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
-from marketscout.errors import InputError
+from marketscout.tomlfile import read_toml
 
 APP = "marketscout"
 
@@ -42,14 +41,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     config: dict[str, object] = {}
     config_file = home / "config.toml"
     if config_file.exists():
-        try:
-            config = tomllib.loads(config_file.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(
-                f"The configuration file is not valid TOML: {exc}",
-                where=str(config_file),
-                fix="Fix the syntax or delete the file to use the defaults.",
-            ) from exc
+        config = read_toml(config_file, missing="The configuration file",
+                           invalid="The configuration file",
+                           fix_syntax="Fix the syntax or delete the file to use the defaults.")
     cache = Path(
         env.get("MARKETSCOUT_CACHE")
         or str(config.get("cache_dir", ""))

@@ -70,8 +70,9 @@ def test_bad_proposals_name_file_row_and_column(write: Write, row: int, edit: st
         read_proposals(path)
     exc = err.value
     assert isinstance(exc, InputError) and text in exc.what, exc.what
-    assert exc.where is not None and exc.where.startswith(f"{path}, row")
-    assert str(row) in exc.where and column in exc.where, exc.where
+    where = (f"{path}, rows 2 and {row}, column(s) proposal, partner" if column == "proposal"
+             else f"{path}, row {row}, column '{column}'")
+    assert exc.where == where
 
 
 def test_missing_column_is_named(write: Write) -> None:
@@ -93,20 +94,26 @@ def test_scores_read_as_written(write: Write, setup: tuple[Any, Any]) -> None:
     assert not frame["conflict"].any()
 
 
-@pytest.mark.parametrize(("row", "edit", "column", "text"), [
-    (2, "R1,P1,excellence,6,no", "score", "Score '6' is outside the call's scale 0-5"),
-    (2, "R1,P1,excellence,-1,no", "score", "outside the call's scale"),
-    (2, "R1,P1,excellence,4,yes", "score", "Reviewer 'R1' declared a conflict of interest "
-     "for proposal 'P1' but scored it"),
-    (3, "R1,P1,impact,3.5,yes", "score", "declared a conflict of interest"),
-    (2, "R1,P9,excellence,4,no", "proposal", "Unknown proposal 'P9'"),
-    (2, "R1,P1,excelence,4,no", "criterion", "Did you mean 'excellence'"),
-    (2, "R1,P1,excellence,,no", "score", "Empty score"),
-    (2, "R1,P1,excellence,4,perhaps", "conflict", "Unexpected conflict-of-interest flag"),
-    (3, "R1,P1,excellence,4,no", "reviewer", "Duplicated rows"),
+# (row edited, its new text, the place the error names after the file, message)
+@pytest.mark.parametrize(("row", "edit", "place", "text"), [
+    (2, "R1,P1,excellence,6,no", "row 2, column 'score'",
+     "Score '6' is outside the call's scale 0-5"),
+    (2, "R1,P1,excellence,-1,no", "row 2, column 'score'", "outside the call's scale"),
+    (2, "R1,P1,excellence,4,yes", "row 2, column 'score'",
+     "Reviewer 'R1' declared a conflict of interest for proposal 'P1' but scored it"),
+    # The flag on row 3 covers the whole pair R1/P1, so row 2's score (the pair's first
+    # scored row, in file order) is the first conflicted score: row 2, always.
+    (3, "R1,P1,impact,3.5,yes", "row 2, column 'score'", "declared a conflict of interest"),
+    (2, "R1,P9,excellence,4,no", "row 2, column 'proposal'", "Unknown proposal 'P9'"),
+    (2, "R1,P1,excelence,4,no", "row 2, column 'criterion'", "Did you mean 'excellence'"),
+    (2, "R1,P1,excellence,,no", "row 2, column 'score'", "Empty score"),
+    (2, "R1,P1,excellence,4,perhaps", "row 2, column 'conflict'",
+     "Unexpected conflict-of-interest flag"),
+    (3, "R1,P1,excellence,4,no", "rows 2 and 3, column(s) reviewer, proposal, criterion",
+     "Duplicated rows"),
 ])
 def test_bad_scores_name_file_row_and_column(write: Write, setup: tuple[Any, Any], row: int,
-                                             edit: str, column: str, text: str) -> None:
+                                             edit: str, place: str, text: str) -> None:
     call, proposals = setup
     lines = SCORES.splitlines()
     lines[row - 1] = edit
@@ -114,8 +121,7 @@ def test_bad_scores_name_file_row_and_column(write: Write, setup: tuple[Any, Any
     with pytest.raises(InputError) as err:
         read_scores(path, call, proposals)
     assert text in err.value.what, err.value.what
-    where = err.value.where or ""
-    assert where.startswith(f"{path}, row") and str(row) in where and column in where, where
+    assert err.value.where == f"{path}, {place}"
 
 
 def test_conflict_flag_covers_the_pair_and_a_blank_score_is_fine(

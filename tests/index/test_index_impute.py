@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from marketscout.errors import FrameworkError
 from marketscout.index.impute import (
     fill_series,
     i_mean,
@@ -74,5 +75,5 @@ def test_group_imputers_leave_ungrouped_units() -> None:
 
 def test_impute_frame_needs_groups() -> None:
     frame = pd.DataFrame({"x": [1.0, NA]})
-    with pytest.raises(ValueError, match="group"):
+    with pytest.raises(FrameworkError, match="group"):
         impute_frame(frame, "mean_group")

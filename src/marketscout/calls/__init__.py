@@ -26,21 +26,21 @@ from marketscout.calls.model import (
     MODES,
     ORG_TYPES,
     Call,
-    Criterion,
     Eligibility,
     Evaluation,
     Funder,
     Mixed,
     Optimal,
     RealPot,
+    ScoreCriterion,
 )
 from marketscout.calls.optimal import Tradeoff, optimal_selection, tradeoff
 from marketscout.calls.outcome import Comparison, compare_modes, decisions, fund, summary
 
 __all__ = [
-    "MODES", "ORG_TYPES", "Assessed", "Assessment", "Call", "Comparison", "Criterion",
-    "Eligibility", "Evaluation", "Funder", "FundingResult", "Grant", "Mixed", "Optimal",
-    "Partner", "Problem", "Proposal", "RealPot", "SolverReport", "Tradeoff", "assess",
+    "MODES", "ORG_TYPES", "Assessed", "Assessment", "Call", "Comparison", "Eligibility",
+    "Evaluation", "Funder", "FundingResult", "Grant", "Mixed", "Optimal", "Partner", "Problem",
+    "Proposal", "RealPot", "ScoreCriterion", "SolverReport", "Tradeoff", "assess",
     "call_from_dict", "compare_modes", "decisions", "fund", "load", "load_call", "mixed_mode",
     "optimal_selection", "read_proposals", "read_scores", "real_pot", "summary", "tradeoff",
     "virtual_pot",

@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 
 from marketscout.calls.model import (
     Call,
-    Criterion,
     Eligibility,
     Evaluation,
     Funder,
     Mixed,
     Optimal,
     RealPot,
+    ScoreCriterion,
 )
 from marketscout.countries import is_aggregate, to_iso3
 from marketscout.errors import InputError
@@ -147,7 +147,7 @@ def _country(value: object, where: str) -> str:
     return to_iso3(text, where=where)
 
 
-def _criterion(table: dict[str, Any], where: str, index: int) -> Criterion:
+def _criterion(table: dict[str, Any], where: str, index: int) -> ScoreCriterion:
     place = f"{where}, [[criterion]] #{index + 1}" + (
         f" ({table['id']!r})" if "id" in table else "")
     _keys(table, CRITERION, place, "")
@@ -155,10 +155,11 @@ def _criterion(table: dict[str, Any], where: str, index: int) -> Criterion:
         if key not in table:
             raise InputError(f"The criterion has no '{key}'.", where=f"{place}, key '{key}'",
                              fix="Every [[criterion]] needs an id and a weight.")
-    return _build(Criterion, table, place)
+    return _build(ScoreCriterion, table, place)
 
 
-def _evaluation(table: dict[str, Any], criteria: tuple[Criterion, ...], where: str) -> Evaluation:
+def _evaluation(table: dict[str, Any], criteria: tuple[ScoreCriterion, ...],
+                where: str) -> Evaluation:
     place = f"{where}, [evaluation]"
     _keys(table, EVALUATION, place, "")
     if "scale" in table:

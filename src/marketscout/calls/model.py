@@ -88,8 +88,9 @@ class Funder:
 
 
 @dataclass(frozen=True)
-class Criterion:
-    """An evaluation criterion: its weight in the total and an optional minimum score."""
+class ScoreCriterion:
+    """A call's evaluation criterion (reviewers score it): its weight in the total and an
+    optional minimum score. Not to be confused with `criteria.Criterion`, a market criterion."""
 
     id: str
     weight: float
@@ -112,7 +113,7 @@ class Criterion:
 class Evaluation:
     """How reviewers' scores become one total and one ranking (docs/calls.md, 'Evaluation')."""
 
-    criteria: tuple[Criterion, ...]
+    criteria: tuple[ScoreCriterion, ...]
     scale: tuple[float, float] = (0.0, 5.0)
     aggregate: str = "mean"
     conflict: str = "error"

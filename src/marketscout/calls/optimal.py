@@ -80,8 +80,18 @@ def _lp(model: Model, integer: bool) -> highspy.HighsLp:
     return lp
 
 
+class _QuietHighs(highspy.Highs):
+    """HiGHS that prints nothing: highspy's constructor calls `enableCallbacks`, and that first
+    call prints the "Running HiGHS" banner to stdout unless output is already off, so the
+    option is set there, before any message."""
+
+    def enableCallbacks(self) -> None:  # noqa: N802 - highspy's name
+        self.setOptionValue("output_flag", False)
+        super().enableCallbacks()
+
+
 def _highs(settings: Optimal | None = None, seconds: float | None = None) -> highspy.Highs:
-    h = highspy.Highs()
+    h = _QuietHighs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 0)
     if settings is not None:

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from marketscout.collab.index import build_index
+from marketscout.collab.index import build_search_index
 from marketscout.collab.network import Network, network
 from marketscout.collab.pairs import Pairs, pairs
 from marketscout.collab.partners import PartnerSearch, find_partners
@@ -18,6 +18,6 @@ from marketscout.collab.scope import Scope, country, scope
 from marketscout.collab.thirds import Thirds, thirds
 from marketscout.countries import name
 
-__all__ = ["Network", "Pairs", "PartnerSearch", "Profile", "Scope", "Thirds", "build_index",
-           "country", "find_partners", "name", "network", "pairs", "profile", "scope",
-           "thirds"]
+__all__ = ["Network", "Pairs", "PartnerSearch", "Profile", "Scope", "Thirds",
+           "build_search_index", "country", "find_partners", "name", "network", "pairs",
+           "profile", "scope", "thirds"]

@@ -10,8 +10,8 @@ from marketscout.collab.partners import choose_method
 from marketscout.store import Store
 
 
-def build_index(store: Store, method: str = "auto",
-                progress: semantic.Progress | None = None) -> list[str]:
+def build_search_index(store: Store, method: str = "auto",
+                       progress: semantic.Progress | None = None) -> list[str]:
     """BM25 tables always (they are cheap); every project's embedding when the model is
     installed (auto) or asked for (semantic). Returns one line per index built."""
     found = corpus(store)

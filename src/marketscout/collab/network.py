@@ -104,10 +104,7 @@ def _centrality(graph: nx.Graph) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     strength = dict(graph.degree(weight="weight"))
     degree_c = nx.degree_centrality(graph)
-    # numpy (ARPACK/dense) version: converges on any graph, unlike the power iteration;
-    # on a graph with several components, nodes outside the dominant one get ~0.
-    eigen = (nx.eigenvector_centrality_numpy(graph, weight="weight")
-             if graph.number_of_nodes() > 2 else dict.fromkeys(graph.nodes, 1.0))
+    eigen = _eigenvector(graph)
     for node in graph.nodes:
         graph.nodes[node]["degree"] = graph.degree(node)
         graph.nodes[node]["strength"] = int(strength[node])
@@ -117,3 +114,20 @@ def _centrality(graph: nx.Graph) -> pd.DataFrame:
     nodes["country"] = names(nodes["iso3"])
     return nodes[columns].sort_values(["eigenvector_centrality", "iso3"],
                                       ascending=[False, True]).reset_index(drop=True)
+
+
+def _eigenvector(graph: nx.Graph) -> dict[Any, float]:
+    """Weighted eigenvector centrality scaled to unit Euclidean norm, as networkx scales it.
+
+    networkx's numpy (ARPACK) version converges on any graph, unlike its power iteration (on
+    a graph with several components, nodes outside the dominant one get ~0), but needs three
+    nodes or more; smaller graphs take the leading eigenvector of the dense matrix.
+    """
+    import networkx as nx
+    import numpy as np
+
+    if graph.number_of_nodes() > 2:
+        return dict(nx.eigenvector_centrality_numpy(graph, weight="weight"))
+    _, vectors = np.linalg.eigh(nx.to_numpy_array(graph, weight="weight"))
+    top = np.abs(vectors[:, -1]) / np.linalg.norm(vectors[:, -1])
+    return {node: float(v) for node, v in zip(graph.nodes, top, strict=True)}

@@ -224,9 +224,8 @@ def index_command(
     project text when the model is installed (cached in the store)."""
     with user_store() as store, Progress(console=console, transient=True) as bar:
         task = bar.add_task("Embedding project texts", total=None)
-        built = collab.build_index(store, method,
-                                   lambda done, total: bar.update(task, completed=done,
-                                                                  total=total))
+        built = collab.build_search_index(
+            store, method, lambda done, total: bar.update(task, completed=done, total=total))
     for line in built:
         console.print(line, highlight=False)
 

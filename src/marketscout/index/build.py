@@ -153,7 +153,8 @@ def _treat(imputed: pd.DataFrame, recipe: Recipe) -> tuple[pd.DataFrame, pd.Data
     """Winsorise/transform each indicator as COINr `Treat`; NaN are kept in place."""
     rows, out = [], imputed.copy()
     for code in imputed.columns:
-        x = imputed[code].to_numpy(dtype=float)
+        # a copy: to_numpy can return a view of `imputed`, which must keep the imputed values
+        x = imputed[code].to_numpy(dtype=float, copy=True)
         if recipe.treat == "none":
             rows.append({"iCode": code, "Status": "none", "Winsorised": 0})
             continue

@@ -12,6 +12,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from marketscout.errors import FrameworkError
+
 PANEL_TYPES = ("latest", "constant", "linear", "linear-constant")
 
 
@@ -63,11 +65,15 @@ def impute_frame(frame: pd.DataFrame, method: str, groups: pd.Series | None = No
             out[col] = i_median(x)
         elif method in ("mean_group", "median_group"):
             if groups is None:
-                raise ValueError(f"{method} imputation needs a group column")
+                raise FrameworkError(f"{method} imputation needs a group column.",
+                                     where="impute_frame, groups",
+                                     fix="Pass the units' groups (recipe key impute_group).")
             g = groups.to_numpy()
             out[col] = i_mean_grp(x, g) if method == "mean_group" else i_median_grp(x, g)
         elif method != "none":
-            raise ValueError(f"unknown imputation method {method!r}")
+            raise FrameworkError(f"Unknown imputation method {method!r}.",
+                                 where="impute_frame, method",
+                                 fix="Use none, mean, median, mean_group or median_group.")
     return out
 
 
@@ -91,7 +97,13 @@ def fill_series(times: np.ndarray, values: np.ndarray, imp_type: str = "latest",
         return np.where(seen, v, np.interp(t, t[seen], v[seen]))
     if imp_type == "constant":
         return np.where(seen, v, _step(t, t[seen], v[seen]))
-    raise ValueError(f"unknown panel imputation type {imp_type!r}")
+    raise _unknown_panel_type(imp_type)
+
+
+def _unknown_panel_type(imp_type: str) -> FrameworkError:
+    return FrameworkError(f"Unknown panel imputation type {imp_type!r}.",
+                          where="impute_panel, imp_type",
+                          fix=f"Use one of: {', '.join(PANEL_TYPES)}.")
 
 
 def _latest(v: np.ndarray, max_time: int | None) -> np.ndarray:
@@ -116,7 +128,7 @@ def impute_panel(data: pd.DataFrame, columns: list[str], *, imp_type: str = "lat
                  time_col: str = "Time") -> pd.DataFrame:
     """Fill each unit's indicator time series (COINr `impute_panel`); rows keep their order."""
     if imp_type not in PANEL_TYPES:
-        raise ValueError(f"unknown panel imputation type {imp_type!r}")
+        raise _unknown_panel_type(imp_type)
     out = data.copy()
     for _, rows in data.groupby(unit_col, sort=False):
         ordered = rows.sort_values(time_col)

@@ -79,7 +79,9 @@ def n_dist2targ(x: np.ndarray, targ: float, direction: int = 1,
     elif direction == -1:
         y = (np.nanmax(v) - v) / (np.nanmax(v) - targ)
     else:
-        raise ValueError("direction must be 1 or -1")
+        raise FrameworkError(f"The dist2targ direction must be 1 or -1, got {direction!r}.",
+                             where="n_dist2targ, direction",
+                             fix="Use the indicator's Direction from iMeta (1 or -1).")
     return np.where(cap_max & (y > 1), 1.0, y)
 
 
