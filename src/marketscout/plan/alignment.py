@@ -72,7 +72,7 @@ def _per_market(long: pd.DataFrame, lv: ListVersion) -> pd.DataFrame:
     frame = frame.join(listed[["position", "rank", "score", "p_top", "tier", "selected"]])
     frame = frame.join(sums).join(ids.rename("activity_ids"))
     frame["market"] = [countries.name(c) for c in frame.index]
-    frame["on_list"] = frame["selected"].fillna(False).astype(bool)
+    frame["on_list"] = frame["selected"].eq(True)
     frame["tier"] = frame["tier"].fillna("")
     frame["activities"] = frame["activities"].fillna(0.0)
     frame["activity_ids"] = frame["activity_ids"].fillna("")
