@@ -107,3 +107,35 @@ def market_plan(store: Store, home: str, iso3: str, as_of: date | None = None
     board = dashboard(store, home, None, as_of).targets
     goals = board[(board["scope"] == "market") & (board["scope_value"] == iso3)]
     return mine.reset_index(drop=True), goals.reset_index(drop=True)
+
+
+def filter_register(frame: pd.DataFrame, market: str | None = None, type_: str | None = None,
+                    period: str | None = None, status_: str | None = None) -> pd.DataFrame:
+    """The activities in a market, of a type, starting in a period, with a status."""
+    from marketscout.errors import InputError
+    from marketscout.plan.effort import parse_period
+
+    out = frame
+    if market:
+        iso3 = countries.to_iso3(market, where="market filter")
+        out = out[out["markets"].map(lambda ms: iso3 in ms)]
+    if type_:
+        code = vocab.type_code(type_)
+        if code not in vocab.TYPES:
+            raise InputError(f"Unknown activity type {type_!r}.", where="type filter",
+                             fix=f"Use one of: {', '.join(vocab.TYPES)}.")
+        out = out[out["type"] == code]
+    if period:
+        when = parse_period(period)
+        out = out[out["start_date"].map(when.holds)]
+    if status_:
+        if status_ not in vocab.STATUSES:
+            raise InputError(f"Unknown status {status_!r}.", where="status filter",
+                             fix=f"Use one of: {', '.join(vocab.STATUSES)}.")
+        out = out[out["status"] == status_]
+    return out.reset_index(drop=True)
+
+
+def register_warnings(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The illustrative label when any activity shown is from the example."""
+    return (vocab.ILLUSTRATIVE,) if len(frame) and bool(frame["illustrative"].any()) else ()
