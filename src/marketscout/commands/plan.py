@@ -65,7 +65,7 @@ def _list(store: Store, home: str, name: str, top: int | None) -> ListVersion:
 
     options = priority.Options(top=top) if top else None
     if name == "computed":
-        with console.status("Computing the priority list (as `marketscout rank`)..."):
+        with err_console.status("Computing the priority list (as `marketscout rank`)..."):
             return lists.resolve(store, home, name, options)
     return lists.resolve(store, home, name, options)
 

@@ -118,6 +118,8 @@ def candidates(problem: Problem, market: np.ndarray, unit: np.ndarray, quotient:
 def solve(problem: Problem) -> np.ndarray:
     """The exact optimum (HiGHS), ties broken towards markets earlier in the order."""
     check(problem)
+    if problem.total == int(problem.lower.sum()):  # nothing left to choose
+        return problem.lower.astype(int).copy()
     n = len(problem.weights)
     caps = np.minimum(problem.upper, problem.total).astype(int)
     if int(caps.sum()) > MAX_CELLS:
