@@ -25,6 +25,7 @@ import pandas as pd
 from marketscout.plan import vocab
 from marketscout.plan.indicators import Series
 
+EPS = 1e-9
 STATUSES = ("on track", "at risk", "off track", "no data")
 ROW_COLUMNS = ["target_id", "title", "indicator", "activity_type", "scope", "scope_value",
                "baseline", "baseline_year", "target", "target_year", "unit", "value",
@@ -85,10 +86,10 @@ def evaluate(baseline: float, baseline_year: int, target: float, target_year: in
                           "keep the level of the baseline")
     progress = (value - baseline) / (expected - baseline)
     if year >= target_year:
-        status = "on track" if progress >= 1 - 1e-12 else "off track"
-    elif progress >= rule.on_track:
+        status = "on track" if progress >= 1 - EPS else "off track"
+    elif progress >= rule.on_track - EPS:  # 5.8 of 6 expected is 90 %, whatever the float
         status = "on track"
-    elif progress >= rule.at_risk:
+    elif progress >= rule.at_risk - EPS:
         status = "at risk"
     else:
         status = "off track"
