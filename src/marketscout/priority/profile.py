@@ -62,6 +62,9 @@ class MarketProfile:
     criteria: list[CriterionLine]
     opportunities: Opportunities
     collaboration: Collaboration
+    # the agency's activities in the market and the targets scoped to it (marketscout.plan)
+    activities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    targets: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def check_market(found: Sequence[Criterion], iso3: str, home: str) -> str:
@@ -129,12 +132,16 @@ def market_profile(store: Store, plist: PriorityList, found: Sequence[Criterion]
                    iso3: str) -> MarketProfile:
     """The profile of candidate `iso3` in `plist` (built from `found`)."""
     code = check_market(found, iso3, plist.home)
+    from marketscout.plan.service import market_plan
+
+    activities, targets = market_plan(store, plist.home, code)
     return MarketProfile(
         home=plist.home, iso3=code, name=countries.name(code),
         ranking=ranking_of(plist, code), top=plist.options.top,
         criteria=criterion_lines(plist, found, code),
         opportunities=opportunities(store, plist.home, code),
         collaboration=collaboration(store, plist.home, code),
+        activities=activities, targets=targets,
     )
 
 
@@ -151,6 +158,9 @@ def to_payload(profile: MarketProfile) -> dict[str, Any]:
             "source": profile.opportunities.source,
             "rows": profile.opportunities.rows.to_dict("records"),
         },
+        "activities": [{k: str(v) if k in ("start_date", "end_date", "updated_at") else v
+                        for k, v in r.items()} for r in profile.activities.to_dict("records")],
+        "targets": profile.targets.to_dict("records"),
         "horizon_collaboration": {
             "projects": collab.projects, "years": collab.years,
             "home_ec_contribution_eur": collab.ec_contribution("home"),
