@@ -47,12 +47,12 @@ def test_csv_has_a_sidecar_and_bad_input_exits_2(run, tmp_path: Path) -> None:
                    encoding="utf-8")
     code, _, err = run("plan", "register", "import", str(bad))
     assert code == 2 and "row 2" in err and "column 'markets'" in err
-    code, out, _ = run("plan", "register", "list", "--format", "json")
+    _, out, _ = run("plan", "register", "list", "--format", "json")
     assert len(json.loads(out)["activities"]) == 29  # the failed import changed nothing
 
 
 def test_add_edit_delete(run) -> None:
-    code, out, err = run("plan", "register", "add", "--id", "Z1", "--markets", "POL",
+    code, _, err = run("plan", "register", "add", "--id", "Z1", "--markets", "POL",
                          "--start", "2026-01-10", "--type", "visit")
     assert code == 0, err
     assert run("plan", "register", "edit", "Z1", "--set", "status=done")[0] == 0

@@ -10,7 +10,7 @@ import pytest
 
 from marketscout.errors import InputError
 from marketscout.plan import register, service
-from marketscout.plan.register import EditConflict
+from marketscout.plan.register import ConflictError
 from marketscout.store import Store
 
 GOOD = ["A1", "mission", "DEU", "2025-03-01", "2025-03-02", "done", "EUR", "10", "12", "3",
@@ -102,7 +102,7 @@ def test_version_check_loses_nothing(store: Store) -> None:
                                               "start": "2025-01-05", "status": "planned"})
     seen = int(register.get_activity(store, "LTU", aid)["version"])  # both sessions open it
     mine = register.edit_activity(store, "LTU", aid, {"cost": "100", "currency": "EUR"}, seen)
-    with pytest.raises(EditConflict) as info:
+    with pytest.raises(ConflictError) as info:
         register.edit_activity(store, "LTU", aid, {"status": "done"}, seen)
     assert info.value.current["cost"] == "100" and info.value.version == mine
     assert "changed by someone else" in info.value.what
@@ -110,7 +110,7 @@ def test_version_check_loses_nothing(store: Store) -> None:
     register.edit_activity(store, "LTU", aid, {"status": "done"}, info.value.version)
     done = register.get_activity(store, "LTU", aid)
     assert (done["status"], done["cost"]) == ("done", 100)  # both changes kept
-    with pytest.raises(EditConflict):
+    with pytest.raises(ConflictError):
         register.delete_activity(store, "LTU", aid, seen)
     register.delete_activity(store, "LTU", aid, int(done["version"]))
     assert register.get_activity(store, "LTU", aid) is None

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from marketscout.cli import app
-from marketscout.commands._common import console, emit, err_console, rich_table, to_json, \
-    user_store
+from marketscout.commands._common import console, emit, err_console, rich_table, to_json, user_store
 
 if TYPE_CHECKING:
     import pandas as pd

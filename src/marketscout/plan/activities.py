@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from marketscout.plan import vocab
-from marketscout.plan.forms import first_row, market_lists, parse_date, split_list
+from marketscout.plan.forms import first_row, market_lists, nulls, parse_date, split_list
 from marketscout.sources._table import UserTable
 
 # store column -> accepted headers (the first is what `plan register export` writes)
@@ -55,7 +55,7 @@ def _text(table: UserTable, field: str) -> pd.Series:
     col = _col(table, field)
     if col is None:
         return pd.Series(None, index=table.frame.index, dtype=object)
-    return table.text(col, required=False).astype(object).where(lambda s: s.notna(), None)
+    return nulls(table.text(col, required=False))
 
 
 def _numbers(table: UserTable, field: str, integer: bool) -> pd.Series:
@@ -102,7 +102,7 @@ def _instrument(table: UserTable, instruments: Sequence[str]) -> pd.Series:
     if col is None:
         return pd.Series(None, index=table.frame.index, dtype=object)
     picked = table.choice(col, [*instruments, ""], default="")
-    return picked.where(picked != "", None)
+    return nulls(picked.mask(picked == ""))
 
 
 def _no_home_market(table: UserTable, out: pd.DataFrame, home: str) -> None:
@@ -135,7 +135,7 @@ def _currency(table: UserTable, out: pd.DataFrame) -> pd.Series:
     if missing is not None:
         table.fail("An amount is given but no currency.", missing, col or "currency",
                    "Add a column 'currency' with the ISO 4217 code (e.g. EUR) on this row.")
-    return codes.astype(object).where(codes.notna(), None)
+    return nulls(codes)
 
 
 def _companies(table: UserTable, out: pd.DataFrame) -> None:
@@ -143,7 +143,7 @@ def _companies(table: UserTable, out: pd.DataFrame) -> None:
     named = out["company_names"].map(lambda t: len(split_list(t)) if t else 0)
     short = first_row(out["companies"].notna() & (out["companies"] < named))
     if short is not None:
-        table.fail(f"{int(out.loc[short, 'companies'])} companies, but "
+        table.fail(f"{out.loc[short, 'companies']:.0f} companies, but "
                    f"{named[short]} names are given.", short, _col(table, "companies"),
                    "Make the count at least the number of names (separated by ;).")
     out["companies"] = out["companies"].where(out["companies"].notna() | (named == 0), named)

@@ -91,3 +91,15 @@ def optional(table: UserTable, names: Sequence[str]) -> str | None:
 def first_row(mask: pd.Series) -> int | None:
     hits = mask[mask.fillna(False).astype(bool)]
     return None if hits.empty else int(hits.index[0])
+
+
+def nulls(series: pd.Series) -> pd.Series:
+    """Missing values as None (object dtype): what the store and forms expect."""
+    out = series.astype(object)
+    out[series.isna()] = None
+    return out
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a frame as dicts with string keys."""
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]

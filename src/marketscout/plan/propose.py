@@ -8,6 +8,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from marketscout import countries
 from marketscout.errors import InputError
 from marketscout.plan import apportion, vocab
 from marketscout.plan.effort import Period
+from marketscout.plan.forms import records
 from marketscout.plan.lists import ListVersion
 
 BASES = ("score", "p_top", "position")
@@ -45,7 +47,7 @@ class ProposalOptions:
     @property
     def total_units(self) -> int:
         if self.amount is not None and self.step:
-            return int(math.floor(self.amount / self.step + 1e-9))
+            return math.floor(self.amount / self.step + 1e-9)
         return self.units
 
     @property
@@ -163,7 +165,7 @@ def _explain(on: pd.DataFrame, o: ProposalOptions, have: np.ndarray, lower: np.n
     wsum = float(on["weight"].sum())
     quota = total * on["weight"].to_numpy(float) / wsum if wsum > 0 else np.zeros(len(on))
     rows = []
-    for i, r in on.iterrows():
+    for i, r in enumerate(records(on)):
         reason = _reason(int(x[i]), int(plain[i]), int(have[i]), int(lower[i]), int(upper[i]),
                          int(o.fixed.get(r["iso3"], 0)), r["iso3"] in core, o)
         new = int(x[i] - have[i])
@@ -200,7 +202,7 @@ def _reason(x: int, plain: int, have: int, lower: int, upper: int, fixed: int, i
     return "no constraint binds"
 
 
-def _sentence(r: pd.Series, o: ProposalOptions, quota: float, x: int, new: int, have: int,
+def _sentence(r: Mapping[str, Any], o: ProposalOptions, quota: float, x: int, new: int, have: int,
               reason: str) -> str:
     label = {"score": f"score {r['score']:.1f}", "p_top": f"P(top N) {r['p_top']:.1%}",
              "position": f"weight {r['weight']:g} (list position {int(r['position'])})"}
@@ -223,28 +225,29 @@ def _warnings(o: ProposalOptions, on: pd.DataFrame) -> list[str]:
     return out
 
 
-def to_records(p: Proposal, home: str, ids: list[str]) -> list[dict[str, object]]:
+def to_records(p: Proposal, home: str, ids: list[str]) -> list[dict[str, Any]]:
     """Planned activities for the proposal's new units (one per activity, or one per market
     holding its amount), ready for `register.add_many`."""
     o = p.options
     day = pd.Timestamp(o.year, 1, 1).date()
-    records, k = [], 0
-    for r in p.markets.itertuples(index=False):
-        count = 0 if r.new <= 0 else (1 if o.money else int(r.new))
+    out: list[dict[str, Any]] = []
+    k = 0
+    for r in records(p.markets):
+        count = 0 if r["new"] <= 0 else (1 if o.money else int(r["new"]))
         for _ in range(count):
-            records.append({
+            out.append({
                 "activity_id": ids[k], "home": home, "title": f"Proposed {o.activity_type} to "
-                f"{r.market} ({o.year})", "type": o.activity_type, "instrument": None,
-                "markets": [r.iso3], "sector": None, "start_date": day, "end_date": day,
+                f"{r['market']} ({o.year})", "type": o.activity_type, "instrument": None,
+                "markets": [r["iso3"]], "sector": None, "start_date": day, "end_date": day,
                 "organiser": None, "currency": o.currency if o.money else None,
-                "budget": float(r.amount) if o.money else None, "cost": None,
+                "budget": float(r["amount"]) if o.money else None, "cost": None,
                 "companies": None, "company_names": None, "leads": None, "contracts": None,
                 "export_value": None, "joint_projects": None, "status": "planned",
                 "notes": f"Accepted from a proposal ({p.list_name}, {o.method} on {o.basis}); "
                          "set the dates.", "source": "marketscout plan propose",
                 "illustrative": False})
             k += 1
-    return records
+    return out
 
 
 def needed_ids(p: Proposal) -> int:

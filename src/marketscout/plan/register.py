@@ -3,7 +3,7 @@ edit and delete, with a version check so that two people editing at once lose no
 
 Every write gives the row a fresh `version` (a sequence value, unique across the store). An
 edit or a delete names the version it was based on; if the row has moved on since (another
-browser session, another command, a re-import), nothing is written and `EditConflict` carries
+browser session, another command, a re-import), nothing is written and `ConflictError` carries
 the current values, so the user can apply the change again on top of them.
 """
 
@@ -20,13 +20,13 @@ import pandas as pd
 from marketscout.errors import InputError
 from marketscout.plan import vocab
 from marketscout.plan.activities import STORE_COLUMNS, parse_activities, to_fields
-from marketscout.plan.forms import FormTable
+from marketscout.plan.forms import FormTable, records
 from marketscout.store import Store
 
 INSERT_COLUMNS = ["activity_id", "home", *STORE_COLUMNS[1:], "version", "updated_at"]
 
 
-class EditConflict(InputError):
+class ConflictError(InputError):
     """The record changed (or went) since the version the edit was based on."""
 
     def __init__(self, what: str, *, current: dict[str, str] | None, version: int | None,
@@ -78,7 +78,7 @@ def get_activity(store: Store, home: str, activity_id: str) -> dict[str, Any] | 
                         [home, activity_id])
     if found.empty:
         return None
-    row = found.to_dict("records")[0]
+    row = records(found)[0]
     row["markets"] = list(row["markets"])
     return row
 
@@ -104,7 +104,7 @@ def replace_register(store: Store, home: str, frame: pd.DataFrame, path: Path) -
     now = utcnow()
     statements: list[tuple[str, Sequence[Any]]] = [
         ("DELETE FROM plan_activity WHERE home = ?", [home])]
-    statements += [_insert(r, now) for r in frame.to_dict("records")]
+    statements += [_insert(r, now) for r in records(frame)]
     digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
     statements.append(("INSERT INTO plan_import VALUES (?, 'register', ?, ?, ?, ?)",
                        [home, str(path), digest, len(frame), now]))
@@ -116,7 +116,7 @@ def check_fields(store: Store, home: str, fields: Mapping[str, Any], origin: str
                  ) -> dict[str, Any]:
     """One activity's fields checked by the register file's rules; the record to store."""
     table = FormTable.of(fields, origin)
-    return parse_activities(table, home, instruments(store)).to_dict("records")[0]
+    return records(parse_activities(table, home, instruments(store)))[0]
 
 
 def new_id(store: Store, prefix: str = "A") -> str:
@@ -144,14 +144,14 @@ def add_activity(store: Store, home: str, fields: Mapping[str, Any],
 
 
 def _conflict(store: Store, home: str, activity_id: str, version: int, what: str
-              ) -> EditConflict:
+              ) -> ConflictError:
     now = get_activity(store, home, activity_id)
     if now is None:
-        return EditConflict(f"Activity {activity_id} was deleted since you opened it "
+        return ConflictError(f"Activity {activity_id} was deleted since you opened it "
                             f"(version {version}).", current=None, version=None,
                             where=f"activity {activity_id}",
                             fix="Nothing was saved. Add it again if it is still needed.")
-    return EditConflict(
+    return ConflictError(
         f"Activity {activity_id} was changed by someone else since you opened it (you {what} "
         f"version {version}; it is now version {now['version']}).",
         current=to_fields(now), version=int(now["version"]), where=f"activity {activity_id}",

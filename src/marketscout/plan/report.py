@@ -13,6 +13,7 @@ from marketscout import __version__
 from marketscout.jsonable import clean
 from marketscout.plan.activities import FIELDS, to_fields
 from marketscout.plan.alignment import Alignment, summary
+from marketscout.plan.forms import records
 from marketscout.plan.propose import Proposal
 from marketscout.plan.service import Dashboard
 from marketscout.plan.targets import FIELDS as TARGET_FIELDS
@@ -80,12 +81,12 @@ def register_view(frame: pd.DataFrame) -> pd.DataFrame:
 
 def register_file_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The register in the import file's layout (column names as `plan register import`)."""
-    rows = [to_fields(r) for r in frame.to_dict("records")]
+    rows = [to_fields(r) for r in records(frame)]
     return pd.DataFrame(rows, columns=[names[0] for names in FIELDS.values()])
 
 
 def targets_file_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    rows = [target_fields(r) for r in frame.to_dict("records")]
+    rows = [target_fields(r) for r in records(frame)]
     return pd.DataFrame(rows, columns=[names[0] for names in TARGET_FIELDS.values()])
 
 

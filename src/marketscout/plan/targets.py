@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from marketscout.plan import vocab
-from marketscout.plan.forms import first_row
+from marketscout.plan.forms import first_row, nulls, records
 from marketscout.plan.register import _value, utcnow
 from marketscout.sources._table import UserTable
 from marketscout.store import Store
@@ -45,7 +45,7 @@ def _opt(table: UserTable, field: str) -> pd.Series:
     col = table.find(*FIELDS[field])
     if col is None:
         return pd.Series(None, index=table.frame.index, dtype=object)
-    return table.text(col, required=False).astype(object).where(lambda s: s.notna(), None)
+    return nulls(table.text(col, required=False))
 
 
 def parse_targets(table: UserTable, home: str) -> pd.DataFrame:
@@ -92,7 +92,7 @@ def _activity_type(table: UserTable, out: pd.DataFrame) -> pd.Series:
         table.fail(f"Indicator {out.loc[row, 'indicator']!r} is read from the store's data, "
                    "not counted from the register, so it takes no activity type.", row, col,
                    "Leave the activity type empty for exports, fdi and horizon_projects.")
-    return picked.astype(object).where(picked.notna(), None)
+    return nulls(picked)
 
 
 def _scope_values(table: UserTable, out: pd.DataFrame, home: str) -> pd.Series:
@@ -164,7 +164,7 @@ def replace_targets(store: Store, home: str, frame: pd.DataFrame, path: Path) ->
     marks = ", ".join("nextval('plan_version_seq')" if c == "version" else "?" for c in cols)
     statements: list[tuple[str, Sequence[Any]]] = [
         ("DELETE FROM plan_target WHERE home = ?", [home])]
-    for row in frame.to_dict("records"):
+    for row in records(frame):
         params = [now if c == "updated_at" else _value(row[c]) for c in cols if c != "version"]
         statements.append((f"INSERT INTO plan_target ({', '.join(cols)}) VALUES ({marks})",
                            params))

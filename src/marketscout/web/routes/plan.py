@@ -23,7 +23,7 @@ from marketscout.plan.vocab import STATUSES, TYPES
 from marketscout.reports import charts
 from marketscout.store import Store
 from marketscout.web.deps import QueryDep, RankerDep, StoreDep, render
-from marketscout.web.ranking import RankQuery, Ranker
+from marketscout.web.ranking import Ranker, RankQuery
 from marketscout.web.security import GuardedRoute
 
 router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
