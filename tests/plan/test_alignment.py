@@ -112,3 +112,12 @@ def test_example_register_drift_is_off_list(store: Store, lv: ListVersion) -> No
     found = align(service.register.activities(store, "LTU"), lv, "LTU")
     assert set(found.drift["iso3"]).isdisjoint(lv.members)
     assert found.warnings[0].startswith("ILLUSTRATIVE")
+
+
+def test_an_empty_register(store: Store, lv: ListVersion) -> None:
+    found = service.alignment(store, "LTU", lv, parse_period("2025"))
+    assert found.activities == 0 and found.gaps["iso3"].tolist() == ["DEU", "FRA", "ITA"]
+    acts, goals = service.market_plan(store, "LTU", "DEU")
+    assert acts.empty and goals.empty
+    assert service.filter_register(service.register.activities(store, "LTU"), "DEU",
+                                   "mission", "2025").empty

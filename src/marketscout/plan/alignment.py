@@ -104,7 +104,7 @@ def _per_tier(markets: pd.DataFrame) -> pd.DataFrame:
 def align(activities: pd.DataFrame, lv: ListVersion, home: str, period: Period = Period(),
           statuses: Sequence[str] = COUNTED, currency: str | None = None) -> Alignment:
     """The alignment of `home`'s activities in `period` with list version `lv`."""
-    in_period = activities[activities["start_date"].map(period.holds)]
+    in_period = activities[activities["start_date"].map(period.holds).astype(bool)]
     currency = currency or main_currency(in_period)
     long = effort(activities, period, statuses, currency)
     markets = _per_market(long, lv)

@@ -75,11 +75,17 @@ def main_currency(activities: pd.DataFrame) -> str | None:
     return sorted(counts[counts == best].index)[0]
 
 
+def counted(activities: pd.DataFrame, period: Period, statuses: Sequence[str]) -> pd.Series:
+    """Which activities count: a counted status and a start date in the period."""
+    starts = activities["start_date"].map(period.holds).astype(bool)
+    return activities["status"].isin(list(statuses)) & starts
+
+
 def effort(activities: pd.DataFrame, period: Period = Period(),
            statuses: Sequence[str] = COUNTED, currency: str | None = None) -> pd.DataFrame:
     """One row per (activity, market) in the period: `share` of the activity and
     `cost_share` of its cost (NaN when its cost is unknown or in another currency)."""
-    keep = activities["status"].isin(list(statuses)) & activities["start_date"].map(period.holds)
+    keep = counted(activities, period, statuses)
     rows = activities[keep].copy()
     cost = rows["cost"].where(rows["cost"].notna(), rows["budget"]).astype(float)
     if currency is not None:
@@ -97,7 +103,7 @@ def effort(activities: pd.DataFrame, period: Period = Period(),
 def other_currency(activities: pd.DataFrame, period: Period, statuses: Sequence[str],
                    currency: str | None) -> list[str]:
     """Ids of counted activities with an amount in another currency than `currency`."""
-    keep = activities["status"].isin(list(statuses)) & activities["start_date"].map(period.holds)
+    keep = counted(activities, period, statuses)
     rows = activities[keep]
     money = rows["cost"].notna() | rows["budget"].notna()
     other = money & (rows["currency"] != currency)

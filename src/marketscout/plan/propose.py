@@ -112,7 +112,7 @@ def covered(activities: pd.DataFrame, activity_type: str, year: int) -> dict[str
     cancelled); a market shared with others counts as covered once per activity."""
     period = Period(pd.Timestamp(year, 1, 1).date(), pd.Timestamp(year, 12, 31).date())
     keep = ((activities["type"] == activity_type) & (activities["status"] != "cancelled")
-            & activities["start_date"].map(period.holds))
+            & activities["start_date"].map(period.holds).astype(bool))
     counts: dict[str, int] = {}
     for markets in activities.loc[keep, "markets"]:
         for m in markets:

@@ -102,7 +102,7 @@ def market_plan(store: Store, home: str, iso3: str, as_of: date | None = None
     """One market's activities (newest first) and the status of the targets whose scope is
     that market."""
     acts = register.activities(store, home)
-    mine = acts[acts["markets"].map(lambda ms: iso3 in ms)].sort_values(
+    mine = acts[acts["markets"].map(lambda ms: iso3 in ms).astype(bool)].sort_values(
         "start_date", ascending=False)
     board = dashboard(store, home, None, as_of).targets
     goals = board[(board["scope"] == "market") & (board["scope_value"] == iso3)]
@@ -118,7 +118,7 @@ def filter_register(frame: pd.DataFrame, market: str | None = None, type_: str |
     out = frame
     if market:
         iso3 = countries.to_iso3(market, where="market filter")
-        out = out[out["markets"].map(lambda ms: iso3 in ms)]
+        out = out[out["markets"].map(lambda ms: iso3 in ms).astype(bool)]
     if type_:
         code = vocab.type_code(type_)
         if code not in vocab.TYPES:
@@ -127,7 +127,7 @@ def filter_register(frame: pd.DataFrame, market: str | None = None, type_: str |
         out = out[out["type"] == code]
     if period:
         when = parse_period(period)
-        out = out[out["start_date"].map(when.holds)]
+        out = out[out["start_date"].map(when.holds).astype(bool)]
     if status_:
         if status_ not in vocab.STATUSES:
             raise InputError(f"Unknown status {status_!r}.", where="status filter",
