@@ -74,7 +74,8 @@ def _per_market(long: pd.DataFrame, lv: ListVersion) -> pd.DataFrame:
     frame["market"] = [countries.name(c) for c in frame.index]
     frame["on_list"] = frame["selected"].eq(True)
     frame["tier"] = frame["tier"].fillna("")
-    frame["activities"] = frame["activities"].fillna(0.0)
+    frame["activities"] = pd.to_numeric(frame["activities"]).fillna(0.0)
+    frame["cost"] = pd.to_numeric(frame["cost"])
     frame["activity_ids"] = frame["activity_ids"].fillna("")
     total_n, total_c = frame["activities"].sum(), frame["cost"].sum(min_count=1)
     frame["share_activities"] = frame["activities"] / total_n if total_n else 0.0
