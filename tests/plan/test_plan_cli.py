@@ -27,6 +27,7 @@ def test_the_example_end_to_end(run, tmp_path: Path) -> None:
     found = json.loads(out)
     assert sum(m["new"] for m in found["markets"]) == 12
     assert all(m["total"] <= 2 for m in found["markets"])
+    assert found["warnings"][0].startswith("ILLUSTRATIVE") and "ILLUSTRATIVE" in err
     book = tmp_path / "plan.xlsx"
     code, _, err = run("plan", "report", "--home", "LTU", "--output", str(book),
                        "--as-of", "2026-06-30")

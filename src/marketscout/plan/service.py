@@ -3,7 +3,7 @@ and the proposal for a home country (the CLI and the web app call these)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -88,7 +88,10 @@ def alignment(store: Store, home: str, lv: ListVersion, period: Period = Period(
 
 def proposal(store: Store, home: str, lv: ListVersion, options: ProposalOptions) -> Proposal:
     """The proposed apportionment of `options`' budget over `lv` for `home`."""
-    return propose(lv, register.activities(store, home), options)
+    acts = register.activities(store, home)
+    found = propose(lv, acts, options)
+    label = register_warnings(acts)  # the example register's activities count as covered
+    return replace(found, warnings=(*label, *found.warnings)) if label else found
 
 
 def accept(store: Store, home: str, found: Proposal) -> list[str]:
