@@ -38,6 +38,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
                               "topic."),
     "call": (("call",), "Joint R&D calls: eligibility, ranking and funding under national "
                         "budgets (docs/calls.md)."),
+    "plan": (("plan",), "Act on the list: activity register, targets, alignment and a "
+                        "proposed plan."),
     "survey": (("survey",), "Run the business association survey (the seventh criterion)."),
     "serve": (("serve",), "Start the web app: priority list, market profiles, data, downloads "
                           "and survey."),

@@ -63,6 +63,9 @@ class MarketProfile:
     opportunities: Opportunities
     collaboration: Collaboration
     gii_trend: GiiTrend = field(default_factory=lambda: GiiTrend(pd.DataFrame(), ""))
+    # the agency's activities in the market and the targets scoped to it (marketscout.plan)
+    activities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    targets: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,9 @@ def market_profile(store: Store, plist: PriorityList, found: Sequence[Criterion]
                    iso3: str) -> MarketProfile:
     """The profile of candidate `iso3` in `plist` (built from `found`)."""
     code = check_market(found, iso3, plist.home)
+    from marketscout.plan.service import market_plan
+
+    activities, targets = market_plan(store, plist.home, code)
     return MarketProfile(
         home=plist.home, iso3=code, name=countries.name(code),
         ranking=ranking_of(plist, code), top=plist.options.top,
@@ -162,6 +168,7 @@ def market_profile(store: Store, plist: PriorityList, found: Sequence[Criterion]
         opportunities=opportunities(store, plist.home, code),
         collaboration=collaboration(store, plist.home, code),
         gii_trend=gii_trend(store, code),
+        activities=activities, targets=targets,
     )
 
 
@@ -178,6 +185,9 @@ def to_payload(profile: MarketProfile) -> dict[str, Any]:
             "source": profile.opportunities.source,
             "rows": profile.opportunities.rows.to_dict("records"),
         },
+        "activities": [{k: str(v) if k in ("start_date", "end_date", "updated_at") else v
+                        for k, v in r.items()} for r in profile.activities.to_dict("records")],
+        "targets": profile.targets.to_dict("records"),
         "gii_trend": {"rows": profile.gii_trend.rows.to_dict("records"),
                       "source": profile.gii_trend.source, "note": profile.gii_trend.note},
         "horizon_collaboration": {
