@@ -19,6 +19,7 @@ import numpy as np
 from marketscout.calls.funding import EPS, FundingResult, Problem, SolverReport, virtual_pot
 from marketscout.calls.model import Optimal
 from marketscout.errors import InputError
+from marketscout.highs import quiet_highs
 
 STATUS = {highspy.HighsModelStatus.kOptimal: "optimal",
           highspy.HighsModelStatus.kTimeLimit: "time limit"}
@@ -80,20 +81,8 @@ def _lp(model: Model, integer: bool) -> highspy.HighsLp:
     return lp
 
 
-class _QuietHighs(highspy.Highs):
-    """HiGHS that prints nothing: highspy's constructor calls `enableCallbacks`, and that first
-    call prints the "Running HiGHS" banner to stdout unless output is already off, so the
-    option is set there, before any message."""
-
-    def enableCallbacks(self) -> None:  # noqa: N802 - highspy's name
-        self.setOptionValue("output_flag", False)
-        super().enableCallbacks()
-
-
 def _highs(settings: Optimal | None = None, seconds: float | None = None) -> highspy.Highs:
-    h = _QuietHighs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("random_seed", 0)
+    h = quiet_highs()
     if settings is not None:
         # More primal heuristics than HiGHS's 0.05: on synthetic 200-proposal, 10-funder calls
         # the best selection found within the time limit was better (bench/bench_calls.py).

@@ -17,14 +17,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from marketscout.dsm.dialect import Params, Statement, to_spark
 from marketscout.errors import InputError, MarketscoutError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # sqlglot (the transpiler) comes with the spark extra: loaded when used
     import duckdb
     import pandas as pd
     import pyarrow as pa
     from pyspark.sql import DataFrame, SparkSession
+
+    from marketscout.dsm.dialect import Params, Statement
 
 TRADE_VIEW = "trade_input"
 HOW = ("Install the Spark extra (`pip install 'marketscout[spark]'`) and a Java runtime "
@@ -136,6 +137,8 @@ class SparkConnection:
         return self
 
     def sql(self, sql: str, params: Params = None) -> _Result:
+        from marketscout.dsm.dialect import to_spark
+
         statement = to_spark(sql, params)
         frame = self.spark.sql(statement.sql)
         if statement.create:
@@ -189,6 +192,8 @@ class SparkConnection:
 
 
 def _write(conn: SparkConnection, sql: str, params: Params, path: object) -> None:
+    from marketscout.dsm.dialect import to_spark
+
     frame = conn.spark.sql(to_spark(sql, params).sql)
     frame.write.mode("overwrite").option("compression", "zstd").parquet(str(path))
     conn.spark.read.parquet(str(path)).createOrReplaceTempView("detail_output")

@@ -15,20 +15,16 @@ on the list, the same way every time (`tie_break`).
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from marketscout.errors import InputError
+from marketscout.highs import quiet_highs
 
 METHODS = ("sainte-lague", "dhondt")
 MAX_CELLS = 2_000_000  # (market, unit) cells before the reduction; beyond, ask for larger units
-_FIRST = threading.Lock()
-_started = False
 
 
 @dataclass(frozen=True)
@@ -139,29 +135,8 @@ def solve(problem: Problem) -> np.ndarray:
 
 
 def _highs() -> Any:
-    """A silent HiGHS instance. HiGHS 1.16 prints its banner on standard output (at the C
-    level) when the first instance is made, before any option can be set; that once, standard
-    output is pointed at the null device, so CSV and JSON on stdout stay clean."""
-    import highspy
-
-    global _started
-    with _FIRST:
-        if _started:
-            h = highspy.Highs()
-        else:
-            sys.stdout.flush()
-            saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-            try:
-                os.dup2(null, 1)
-                h = highspy.Highs()
-                h.setOptionValue("output_flag", False)
-            finally:
-                os.dup2(saved, 1)
-                os.close(saved)
-                os.close(null)
-            _started = True
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("random_seed", 0)
+    """A silent HiGHS instance with exact MIP gaps."""
+    h = quiet_highs()
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 0.0)
     return h
