@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from marketscout.sources import _download, registry, worldbank_api
+from marketscout.sources import _download, registry
+from marketscout.sources.worldbank import api as worldbank_api
 from marketscout.store import Store
 from sources.http_server import Fault, LocalServer
 from sources.publishers import cepii_dta, serve_worldbank

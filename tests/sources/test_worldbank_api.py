@@ -10,10 +10,11 @@ import pytest
 
 from marketscout.errors import DownloadError
 from marketscout.settings import Settings
-from marketscout.sources import registry, worldbank_api
+from marketscout.sources import registry
 from marketscout.sources._download import Timeouts
 from marketscout.sources.registry import UpdateContext
 from marketscout.sources.update import update_one
+from marketscout.sources.worldbank import api as worldbank_api
 from marketscout.store import Store
 from sources.http_server import Fault, LocalServer, Reply
 from sources.publishers import serve_worldbank, wb_error, wb_value

@@ -18,7 +18,7 @@ from marketscout.countries import to_iso3
 from marketscout.errors import InputError, UnknownCountryError
 from marketscout.provenance import Provenance
 from marketscout.sources import Parsed, finish
-from marketscout.sources._table import UserTable
+from marketscout.sources.table import UserTable
 
 KINDS = ("gii", "imd", "fdi", "exports", "survey", "list")
 UNITS = ("USD", "EUR", "USD thousand", "EUR thousand", "USD million", "EUR million",

@@ -1,4 +1,5 @@
-"""World Bank API v2: WDI indicators and country metadata, paged JSON.
+"""World Bank API v2 (`marketscout data update worldbank`): WDI indicators and country
+metadata, paged JSON.
 
 Every page is a `[header, rows]` pair; an error comes back with HTTP 200 as
 `[{"message": [{"id", "key", "value"}]}]`, so each page is checked before it is read.
@@ -20,12 +21,10 @@ import pandas as pd
 
 from marketscout.countries import is_aggregate, to_iso3
 from marketscout.errors import DownloadError, InputError
-from marketscout.provenance import Provenance
-from marketscout.sources import Parsed
+from marketscout.sources import Parsed, publishers
 from marketscout.sources._download import retrieved_on
-from marketscout.sources.registry import Source, UpdateContext
+from marketscout.sources.registry import UpdateContext
 
-DEFAULT_URL = "https://api.worldbank.org"
 # WDI series fetched by `marketscout data update worldbank`; the DSM reads the first four.
 INDICATORS: dict[str, str] = {
     "NY.GDP.MKTP.CD": "GDP (current US$)",
@@ -42,14 +41,7 @@ PER_PAGE = 20_000  # one page holds all economies x 65 years of one indicator
 MAX_PAGES = 200  # a bound on paging, whatever the header says
 COUNTRY_PAGE = 400  # the country list has about 300 entries (economies and aggregates)
 
-WB_API = Provenance(
-    source_id="wb_api",
-    title="World Development Indicators (World Bank API v2)",
-    publisher="World Bank",
-    url=DEFAULT_URL,
-    licence="CC BY 4.0",
-    edition="WDI",
-)
+WB_API = publishers.provenance("wb_api")
 
 
 def update(ctx: UpdateContext) -> Iterator[Parsed]:
@@ -109,7 +101,8 @@ def _check_page(path: Path, url: str, ctx: UpdateContext) -> dict[str, Any]:
     raise DownloadError(
         "The World Bank API answer is not a [header, rows] page.",
         where=url,
-        fix=f"Check {ctx.source.env_var} (it should be the API's base URL, e.g. {DEFAULT_URL}).",
+        fix=f"Check {ctx.source.env_var} (it should be the API's base URL, e.g. "
+        f"{ctx.source.default_url}).",
     )
 
 
@@ -184,15 +177,3 @@ def build(ctx: UpdateContext, meta: pd.DataFrame, values: pd.DataFrame, paths: l
     )
     values = values.sort_values(["indicator", "iso3", "year"], ignore_index=True)
     return Parsed({"wb_indicator": values, "country_meta": meta}, prov)
-
-
-SOURCE = Source(
-    id="worldbank",
-    name="World Development Indicators (API v2)",
-    publisher="World Bank",
-    default_url=DEFAULT_URL,
-    licence="CC BY 4.0",
-    update=update,
-    note="GDP, GDP per capita, growth, population, FDI net inflows, exports; regions and "
-    "income groups.",
-)

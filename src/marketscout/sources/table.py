@@ -20,7 +20,7 @@ import pandas as pd
 
 from marketscout.countries import is_aggregate, to_iso3
 from marketscout.errors import InputError, UnknownCountryError
-from marketscout.sources._read import decode, read_bytes, sniff_separator, to_number
+from marketscout.sources.read import decode, read_bytes, sniff_separator, to_number
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 Record = tuple[int, list[str]]
