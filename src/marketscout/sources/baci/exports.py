@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from marketscout import countries
-from marketscout.errors import InputError
+from marketscout.errors import InputError, UnknownCountryError
 from marketscout.provenance import Provenance
 from marketscout.sources import Parsed, finish, publishers
 from marketscout.sources.baci.codes import parse_country_codes
+from marketscout.sources.baci.flows import baci_iso3
 from marketscout.sources.read import read_csv, reject_duplicates, to_number
 
 UNIT = "USD thousand"
@@ -96,8 +97,10 @@ def _codes(raw: pd.DataFrame, column: str, path: Path,
             if lookup is not None and key not in lookup:
                 raise InputError(f"BACI code {key} is not in the country table.", where=where,
                                  fix="Use the country table of the same BACI release.")
-            found[key] = lookup[key] if lookup is not None else countries.to_iso3(key,
-                                                                                 where=where)
+            try:
+                found[key] = lookup[key] if lookup is not None else baci_iso3(key)
+            except UnknownCountryError as exc:
+                raise UnknownCountryError(exc.what, where=where, fix=exc.fix) from exc
     return numbers.map(lambda c: found[int(c)]).astype(object)
 
 

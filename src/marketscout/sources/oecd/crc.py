@@ -145,7 +145,7 @@ def _table(path: Path, sheet: str | None,
     current = table.column("current prevailing", "current", "classification", "rating")
     notes, status = table.find("notes", "note"), table.find("status")
     name = table.find("country name (1)", "country name", "name")
-    rows = []
+    rows: list[dict[str, object]] = []
     for row in table.frame.index:
         cells = table.frame.loc[row]
         rows.append({
