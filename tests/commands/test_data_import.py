@@ -190,7 +190,7 @@ def test_show_snapshot_values_and_sources(run: Run) -> None:
 
 def test_show_csv_to_a_file_gets_a_sidecar(run: Run, tmp_path: Path) -> None:
     target = tmp_path / "risk.csv"
-    code, out, _ = run("data", "show", "risk", "--format", "csv", "--output", str(target))
+    code, _, _ = run("data", "show", "risk", "--format", "csv", "--output", str(target))
     assert code == 0 and target.exists()
     meta = json.loads((tmp_path / "risk.csv.meta.json").read_text())
     assert meta["sources"][0]["source_id"] == "oecd_crc"
