@@ -91,6 +91,9 @@ def _summary(outcomes: list[Outcome]) -> None:
                       f"{o.countries} countries" if o.countries else "-", f"{o.seconds:.1f} s",
                       "[green]ok[/]" if o.ok else f"[red]{o.status}[/]: {o.error}")
     console.print(table)
+    for o in outcomes:
+        for warning in o.warnings:
+            console.print(f"Warning ({o.source}): {warning}", highlight=False, soft_wrap=True)
     if not all(o.ok for o in outcomes):
         console.print("Failed sources keep their previous data in the store.")
 
