@@ -33,6 +33,8 @@ def test_import_loads_and_summarises(run: Run, home: Path) -> None:
     code, out, _ = run("data", "import", "gii", str(USER / "gii_good.csv"))
     assert code == 0
     assert "4 rows" in out and "4 countries" in out and "2023" in out and "user_gii" in out
+    # and what it changes in the ranking: 3 candidates (DEU, TUR, USA; LTU is home)
+    assert "covers 3 of 197 candidate markets" in out and "keeps using GII 2022" in out
     assert stored(home, "gii", "user_gii") == ["DEU", "LTU", "TUR", "USA"]
 
 
@@ -218,4 +220,4 @@ def test_large_files_show_progress(run: Run, tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(data_import, "LARGE_FILE", 10)
     code, _, err = run("data", "import", "gii", str(USER / "gii_good.csv"))
     assert code == 0, err
-    assert seen == ["reading", "loading 4 rows"]
+    assert seen == ["reading", "loading 4 rows", "checking what it changes in the ranking"]

@@ -6,11 +6,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from marketscout.commands import data_app
 from marketscout.commands._common import console, user_store
+
+if TYPE_CHECKING:
+    from marketscout.store import Store
 
 # Files above this size get a progress display while they are read and loaded (about 2 s).
 LARGE_FILE = 2 * 1024 * 1024
@@ -56,6 +60,8 @@ def import_file(
         step(f"loading {parsed.provenance.rows:,} rows")
         with user_store() as store:
             store.load(parsed.tables, parsed.provenance)
+            step("checking what it changes in the ranking")
+            impact = _impact(store, kind.value, parsed.provenance.source_id, home)
     prov = parsed.provenance
     console.print(
         f"Imported {prov.rows} rows ({prov.countries} countries, years {prov.years or 'none'}) "
@@ -63,6 +69,15 @@ def import_file(
         + (" (declared complete: partners not listed count 0)." if prov.complete else "."),
         highlight=False,
     )
+    for line in impact:
+        console.print(line, highlight=False, soft_wrap=True)
+
+
+def _impact(store: Store, kind: str, source_id: str, home: str | None) -> list[str]:
+    """The import's coverage and what the criterion now uses (priority.impact)."""
+    from marketscout.priority.impact import import_impact
+
+    return import_impact(store, kind, source_id, home or "LTU")
 
 
 @contextmanager
