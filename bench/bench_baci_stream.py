@@ -86,7 +86,8 @@ def _chunk(rng: np.random.Generator, codes: np.ndarray, hs6: np.ndarray, start: 
 
 def child(mode: str, archive: Path, out: Path) -> dict[str, float]:
     """One measured run (in a fresh process): wall and CPU seconds, peak RSS in MiB."""
-    from marketscout.sources import baci, baci_bulk
+    from marketscout.sources.baci import bulk as baci_bulk
+    from marketscout.sources.baci import flows as baci
 
     before = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = before.ru_utime + before.ru_stime

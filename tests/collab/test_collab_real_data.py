@@ -12,7 +12,7 @@ from pathlib import Path
 from marketscout.collab import find_partners, pairs
 from marketscout.countries import to_iso3
 from marketscout.criteria.horizon import joint_projects
-from marketscout.sources.cordis_bulk import parse_archive
+from marketscout.sources.cordis import parse_archive
 from marketscout.store import Store
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from marketscout.sources import _download, registry, worldbank_api
+from marketscout.sources import _download, registry
+from marketscout.sources.worldbank import api as worldbank_api
 from marketscout.store import Store
 from sources.http_server import Fault, LocalServer
 from sources.publishers import cepii_dta, serve_worldbank
@@ -122,7 +123,37 @@ def test_all_offline_lists_every_downloadable_source(run: Run) -> None:
     assert code == 1
     for source in ("worldbank", "gii", "lpi", "cepii"):
         assert "failed" in summary_row(out, source)
-    assert "imd: not downloaded" in out and "proprietary" in out
+    assert "imd: skipped" in out and "proprietary" in out
+
+
+def test_all_succeeds_when_every_reachable_source_does(
+    run: Run, worldbank: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GII has no default download: without its URL, --all skips it with the reason (not a
+    failure), as it does IMD (import only); the others update and the exit code is 0."""
+    monkeypatch.delenv("MARKETSCOUT_GII_URL")
+    known = registry.sources()
+    chosen = {k: known[k] for k in ("worldbank", "gii", "imd")}
+    monkeypatch.setattr(registry, "sources", lambda: chosen)
+    code, out, err = run("data", "update", "--all")
+    assert code == 0, out + err
+    assert "ok" in summary_row(out, "worldbank")
+    assert not any(line.strip("│ ").startswith("gii") for line in out.splitlines()
+                   if "│" in line)  # not in the summary: it was not run
+    assert "gii: skipped" in out and "MARKETSCOUT_GII_URL" in out
+    assert "imd: skipped" in out
+
+
+def test_a_gii_url_brings_it_into_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    from marketscout.settings import load_settings
+
+    gii = registry.get("gii")
+    monkeypatch.delenv("MARKETSCOUT_GII_URL")
+    assert "Skipped by --all" in gii.skip_reason(load_settings())
+    monkeypatch.setenv("MARKETSCOUT_GII_URL", "https://mirror.example/gii_2024.xlsx")
+    assert gii.skip_reason(load_settings()) == ""
+    assert registry.get("worldbank").skip_reason(load_settings()) == ""
+    assert "proprietary" in registry.get("imd").skip_reason(load_settings())
 
 
 def test_imd_says_it_is_proprietary(run: Run) -> None:

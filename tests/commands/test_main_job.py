@@ -31,20 +31,24 @@ def test_status_shows_real_coverage(run: Run) -> None:
     assert code == 0, err
     rows = {r["criterion"]: r for r in json.loads(out)["criteria"]}
     assert rows["innovation"]["covered"] >= 120
-    assert rows["innovation"]["provenance"][0]["source_id"] == "wipo_gii_2019"
+    # the latest complete edition: GII 2022 from the 2011-2022 panel (issue 11)
+    assert rows["innovation"]["provenance"][0]["source_id"] == "wipo_gii_panel"
+    assert rows["innovation"]["year"] == "2022"
     assert rows["horizon"]["candidates"] == 197
     joint = int(rows["horizon"]["notes"][0].split()[0])
     assert joint >= 40  # markets with at least one joint project with Lithuania
     for missing in ("dsm", "survey"):
         assert rows[missing]["covered"] == 0
         assert "marketscout data" in rows[missing]["how_to_get"]
-    assert rows["digital"]["partial"] and rows["fdi"]["partial"]
+    assert rows["digital"]["partial"]
+    # complete before partial: the Eurostat mirror positions, not the BoL press releases
+    assert rows["fdi"]["source_ids"] == "eurostat_fdi_bilateral" and not rows["fdi"]["partial"]
 
 
 def test_status_table_names_sources_and_gaps(run: Run) -> None:
     code, out, _ = run("data", "status", "--home", "Lithuania")
     assert code == 0
-    assert "wipo_gii_2019 (2019)" in out and "cordis_h2020" in out and "no data" in out
+    assert "wipo_gii_panel (2022)" in out and "cordis_h2020" in out and "no data" in out
 
 
 def independent_joint_projects(raw: Path, home_code: str) -> dict[str, int]:
@@ -113,7 +117,8 @@ def test_rank_json_is_complete_and_consistent(run: Run) -> None:
         tier = ("core" if p >= 0.9 else "likely" if p >= 0.5 else "watch" if p >= 0.1
                 else None)
         assert m["tier"] == tier
-        parts = sum(c["contribution"] for c in m["criteria"].values())
+        # a criterion with no value for the market contributes nothing (shown as null)
+        parts = sum(c["contribution"] or 0.0 for c in m["criteria"].values())
         assert parts == pytest.approx(m["score"])
     assert sum(m["p_top"] for m in markets) == pytest.approx(32, abs=0.5)
     assert doc["method"]["uncertainty"]["runs"] == 200
@@ -145,7 +150,7 @@ def test_rank_csv_names_sources_method_and_omissions(run: Run, tmp_path: Path) -
     code, out, _ = run("rank", "--home", "LTU", *FAST, "--format", "csv")
     assert code == 0
     header = [line for line in out.splitlines() if line.startswith("#")]
-    assert any("criterion innovation" in h and "2019" in h for h in header)
+    assert any("criterion innovation" in h and "2022" in h for h in header)
     assert any(h.startswith("# left out dsm") for h in header)
     assert any(h.startswith("# method:") for h in header)
     table = pd.read_csv(io.StringIO(out), comment="#")

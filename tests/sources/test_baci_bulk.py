@@ -17,7 +17,7 @@ from marketscout.errors import InputError, UnknownCountryError
 from marketscout.settings import load_settings
 from marketscout.sources import registry
 from marketscout.sources._download import Timeouts
-from marketscout.sources.baci_bulk import (
+from marketscout.sources.baci.bulk import (
     choose_years,
     load_archive,
     open_archive,
@@ -116,7 +116,7 @@ def test_code_missing_from_the_archive_table(tmp_path: Path, folder: Path) -> No
 
 def test_small_blocks_give_the_same_file_and_right_row_numbers(archive: Path, tmp_path: Path,
                                                                folder: Path) -> None:
-    from marketscout.sources import baci_bulk
+    from marketscout.sources.baci import bulk as baci_bulk
 
     lookup, names = baci_bulk.country_lookup(
         baci_bulk.parse_code_tables(open_archive(archive))[0].tables["baci_country"])

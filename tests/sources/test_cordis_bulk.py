@@ -16,7 +16,7 @@ from marketscout.errors import InputError, UnknownCountryError
 from marketscout.settings import Settings, load_settings
 from marketscout.sources import registry
 from marketscout.sources._download import Timeouts
-from marketscout.sources.cordis_bulk import parse_archive
+from marketscout.sources.cordis import parse_archive
 from marketscout.sources.update import update_sources
 from marketscout.store import Store
 from sources.http_server import Fault, LocalServer
@@ -308,21 +308,32 @@ def test_update_loads_both_programmes(mirror: str, tmp_path: Path, store: Store,
                                                       f"/data/{HE_NAME}"]
 
 
-@pytest.mark.parametrize("fault", [Fault.CORRUPT, Fault.HTML_200, Fault.CUT_SHORT])
-def test_faults_leave_the_store_unchanged(mirror: str, tmp_path: Path, store: Store,
-                                          http_server: LocalServer, fault: Fault) -> None:
+@pytest.mark.parametrize("fault", [Fault.CORRUPT, Fault.HTML_200, Fault.CUT_SHORT,
+                                   Fault.NOT_FOUND])
+def test_a_missing_archive_keeps_its_data_and_the_other_programme_loads(
+    mirror: str, tmp_path: Path, store: Store, http_server: LocalServer, fault: Fault
+) -> None:
     settings = settings_for(tmp_path, mirror)
     assert update_sources(store, [registry.get("cordis")], settings=settings, **FAST)[0].ok
-    before = store.table("horizon_participation").sort_values(["project_id", "org_id"])
+    before = store.table("horizon_participation").sort_values(["project_id", "org_id"],
+                                                                ignore_index=True)
+    store.write([("UPDATE provenance SET retrieved = '2000-01-01'", [])])
     (tmp_path / "cache" / "cordis" / HE_NAME).unlink()  # force a new download
     http_server.fault(f"data/{HE_NAME}", fault, times=3)  # more than the retries
     (outcome,) = update_sources(store, [registry.get("cordis")], settings=settings, **FAST)
-    assert not outcome.ok and outcome.loaded == []  # H2020 was parsed but not loaded either
+    assert not outcome.ok and outcome.loaded == ["cordis_h2020"]  # the archive that arrived
     expected = {Fault.CORRUPT: "damaged", Fault.HTML_200: "web page (HTML)",
-                Fault.CUT_SHORT: "without sending complete message body"}[fault]
+                Fault.CUT_SHORT: "without sending complete message body",
+                Fault.NOT_FOUND: "HTTP 404"}[fault]
     assert expected in outcome.error and HE_NAME in outcome.error
-    after = store.table("horizon_participation").sort_values(["project_id", "org_id"])
-    pd.testing.assert_frame_equal(after, before)
+    assert "Horizon Europe (cordis-HORIZONprojects-csv.zip) archive did not arrive" in \
+        outcome.error and "Horizon 2020 was loaded" in outcome.error
+    retrieved = dict(store.query("SELECT source_id, retrieved FROM provenance").values.tolist())
+    assert retrieved["cordis_horizon_europe"] == "2000-01-01"  # its previous load stays
+    assert retrieved["cordis_h2020"] != "2000-01-01"
+    after = store.table("horizon_participation").sort_values(["project_id", "org_id"],
+                                                              ignore_index=True)
+    pd.testing.assert_frame_equal(after, before)  # same files: same rows, HE's kept
 
 
 def test_offline_uses_the_cache_and_cli_prints_the_summary(

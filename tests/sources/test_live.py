@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from marketscout.settings import Settings
-from marketscout.sources import registry, worldbank_api
+from marketscout.sources import registry
 from marketscout.sources.registry import UpdateContext
+from marketscout.sources.worldbank import api as worldbank_api
 
 pytestmark = [
     pytest.mark.live,

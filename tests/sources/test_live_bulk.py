@@ -15,9 +15,12 @@ import httpx
 import pytest
 
 from marketscout.settings import Settings
-from marketscout.sources import cordis_bulk, registry, sdmx_fdi
+from marketscout.sources import registry, sdmx_fdi
 from marketscout.sources._sdmx_read import read_structure
-from marketscout.sources.baci_bulk import DEFAULT_URL, archive_url
+from marketscout.sources.baci.bulk import archive_url
+from marketscout.sources.cordis import bulk as cordis_bulk
+from marketscout.sources.eurostat import EUROSTAT
+from marketscout.sources.oecd import OECD
 from marketscout.sources.registry import UpdateContext
 
 pytestmark = [
@@ -34,7 +37,7 @@ def context(tmp_path: Path, source: str) -> UpdateContext:
 
 @pytest.mark.parametrize("source", ["eurostat", "oecd"])
 def test_sdmx_inward_fdi_of_lithuania(tmp_path: Path, source: str) -> None:
-    flow = sdmx_fdi.FLOWS[source]
+    flow = {"eurostat": EUROSTAT, "oecd": OECD}[source]
     ctx = context(tmp_path, source)
     structure = ctx.download(sdmx_fdi.structure_url(flow, ctx.base_url), "s.xml", kind="xml")
     dsd = read_structure(structure, flow)
@@ -57,6 +60,6 @@ def test_cordis_horizon_europe_archive(tmp_path: Path) -> None:
 
 def test_baci_default_archive_is_published() -> None:
     with httpx.Client(timeout=30, follow_redirects=True) as client:
-        answer = client.head(archive_url(DEFAULT_URL))
+        answer = client.head(archive_url(registry.get("baci").default_url))
     assert answer.status_code == 200
     assert int(answer.headers.get("Content-Length", "0")) > 100_000_000

@@ -69,7 +69,8 @@ def test_imd_ranks_only(imd: Path) -> None:
     assert table["n_economies"].tolist() == [67] * 4 + [64]
     prov = parsed.provenance
     assert prov.partial and prov.source_id == "imd_partial" and prov.years == "2023-2024"
-    assert prov.note.startswith("1 of 5 ranks are derived")
+    assert prov.note.startswith("Press reprint, not an official table. 1 of 5 ranks are derived")
+    assert "press reprint, not an official table" in prov.title
     assert "https://example.org/imd-2024; https://example.org/lsm." in prov.note
 
 

@@ -14,9 +14,9 @@ from marketscout.settings import Settings, load_settings
 from marketscout.sources import Parsed, registry
 from marketscout.sources._download import Timeouts
 from marketscout.sources._sdmx_read import read_structure
+from marketscout.sources.eurostat import EUROSTAT
+from marketscout.sources.oecd import OECD
 from marketscout.sources.sdmx_fdi import (
-    EUROSTAT,
-    OECD,
     Dataflow,
     data_key,
     data_url,

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from marketscout.errors import InputError, UnknownCountryError
-from marketscout.sources.wipo_gii import parse_gii_partial, parse_gii_wide
+from marketscout.sources.partial import parse_gii_partial
+from marketscout.sources.wipo_gii import parse_gii_wide
 from marketscout.store import Store
 
 
@@ -216,7 +217,8 @@ def test_partial_rows(partial: Path) -> None:
 def test_partial_provenance_names_pages(partial: Path) -> None:
     prov = parse_gii_partial(partial).provenance
     assert prov.source_id == "gii_partial" and prov.partial
-    assert prov.note.startswith("Partial: 4 rows (3 with a score)")
+    assert prov.note.startswith("Press reprint, not an official table: 4 rows (3 with a score)")
+    assert "press reprint, not an official table" in prov.title
     for url in ("gii-2024-table", "post-soviet-ranks", "gii-2023-report"):
         assert f"https://example.org/{url}" in prov.note
     assert prov.years == "2022-2024"
@@ -235,13 +237,13 @@ def test_partial_unknown_economy(partial: Path, tmp_path: Path) -> None:
     bad.write_text(partial.read_text().replace("Lithuania,,", "Lithuanica,,"))
     with pytest.raises(UnknownCountryError, match="Lithuanica") as err:
         parse_gii_partial(bad)
-    assert f"{bad}, row 5, column 'iso3'" in str(err.value)
+    assert f"{bad}, row 5, column 'economy'" in str(err.value)  # iso3 is blank there
 
 
 def test_partial_bad_year(partial: Path, tmp_path: Path) -> None:
     bad = tmp_path / "partial.csv"
     bad.write_text(partial.read_text().replace("2022,39,", "2022.5,39,"))
-    with pytest.raises(InputError, match="Not a year") as err:
+    with pytest.raises(InputError, match="needs a whole number") as err:
         parse_gii_partial(bad)
     assert f"{bad}, row 5, column 'year'" in str(err.value)
 

@@ -10,10 +10,11 @@ import pytest
 
 from marketscout.errors import DownloadError
 from marketscout.settings import Settings
-from marketscout.sources import registry, worldbank_api
+from marketscout.sources import registry
 from marketscout.sources._download import Timeouts
 from marketscout.sources.registry import UpdateContext
 from marketscout.sources.update import update_one
+from marketscout.sources.worldbank import api as worldbank_api
 from marketscout.store import Store
 from sources.http_server import Fault, LocalServer, Reply
 from sources.publishers import serve_worldbank, wb_error, wb_value
@@ -156,3 +157,24 @@ def test_real_world_bank_codes_and_values(raw_data: Path, http_server: LocalServ
     assert not set(meta["iso3"]) & {"WLD", "EUU", "HIC", "LCN", "OED"}
     # Lithuania's GDP 2020 in current US$ as published in the WDI (about 56.8 billion)
     assert 55e9 < values[("LTU", 2020)] < 58e9
+
+
+def test_an_unknown_country_id_is_skipped_and_reported(http_server: LocalServer,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    """Kosovo's old id KSV (not a country code the crosswalk knows, not an aggregate) once
+    stopped the whole update; now it is skipped with its values and named, the rest loads."""
+    from sources import publishers
+
+    old = {"id": "KSV", "iso2Code": "XK", "name": "Kosovo (old id)",
+           "region": {"id": "ECS", "value": "Europe & Central Asia"},
+           "incomeLevel": {"id": "UMC", "value": "Upper middle income"}}
+    monkeypatch.setattr(publishers, "WB_COUNTRIES", [*publishers.WB_COUNTRIES, old])
+    monkeypatch.setattr(publishers, "BASE", publishers.BASE | {"KSV": 7.0})
+    monkeypatch.setattr(worldbank_api, "INDICATORS", {c: c for c in CODES})
+    base = serve_worldbank(http_server, CODES)
+    (parsed,) = list(worldbank_api.update(context(tmp_path, base)))
+    assert set(parsed.tables["wb_indicator"]["iso3"]) == {"BRA", "DEU", "LTU", "XKX"}
+    assert "KSV" not in set(parsed.tables["country_meta"]["iso3"])
+    assert "KSV (Kosovo (old id))" in parsed.provenance.note
+    assert any("KSV" in w and "skipped" in w for w in parsed.warnings)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from marketscout.calls.model import ORG_NAMES, ORG_TYPES, Call
-from marketscout.sources._table import UserTable
+from marketscout.sources.table import UserTable
 
 # Accepted headers per column, the documented name first.
 PROPOSAL = ("proposal", "proposal id", "acronym")

@@ -29,7 +29,7 @@ import pandas as pd
 
 from marketscout import countries
 from marketscout.errors import InputError
-from marketscout.sources._read import read_csv, to_number
+from marketscout.sources.read import read_csv, to_number
 
 STATUSES = ("member", "associated", "oct", "third")
 

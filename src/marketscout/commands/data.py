@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import typer
 from rich.table import Table
@@ -53,7 +54,8 @@ def sources() -> None:
     with user_store() as store:
         records = [p.to_dict() for p in store.provenance()]
     frame = pd.DataFrame(records)[
-        ["source_id", "publisher", "edition", "rows", "countries", "years", "partial", "retrieved"]
+        ["source_id", "publisher", "edition", "rows", "countries", "years", "partial",
+         "complete", "retrieved"]
     ]
     frame["age"] = frame["retrieved"].map(age)
     console.print(rich_table(frame, title="Sources in the store"))
@@ -80,3 +82,53 @@ def remove(source_id: str = typer.Argument(..., help="A source id from `data sou
     with user_store() as store:
         store.remove(source_id)
     console.print(f"Removed {source_id}.", highlight=False)
+
+
+@data_app.command("show")
+def show(
+    kind: str = typer.Argument(..., help="gii, imd, fdi, exports, survey, list, risk, tariff "
+                               "or ntm."),
+    home: str | None = typer.Option(None, help="Home country (fdi, exports): its rows only."),
+    source: list[str] = typer.Option([], "--source", help="Only these source ids (see `data "
+                                     "sources`); repeat for several."),
+    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+) -> None:
+    """What the store holds for one kind, with its sources: check an import here.
+
+    For risk: market (ISO3), classification (0-7, blank when not classified), status and
+    edition. For gii: the overall score of every edition held.
+    """
+    from marketscout.sources.held import held
+
+    with user_store(read_only=True) as store:
+        found = held(store, kind.strip().lower(), home=home, source=source)
+    sources = [p.to_dict() for p in found.sources]
+    if fmt is Format.json:
+        emit(to_json({"kind": found.kind, "home": home, "sources": sources,
+                      "rows": found.rows.to_dict("records")}), output)
+    elif fmt is Format.csv:
+        _show_csv(found.rows, sources, output)
+    else:
+        title = f"{found.kind}: {len(found.rows):,} rows" + (f" (home {home})" if home else "")
+        console.print(rich_table(found.brief(), title=title))
+        for p in found.sources:
+            flags = ", ".join(f for f, on in (("partial", p.partial), ("complete", p.complete))
+                              if on)
+            console.print(f"{p.source_id}: {p.cite()}; retrieved {p.retrieved}"
+                          + (f" [{flags}]" if flags else ""), highlight=False, soft_wrap=True,
+                          markup=False)
+        if found.rows.empty:
+            console.print(f"No {found.kind} data in the store. Import some with "
+                          f"`marketscout data import {found.kind} FILE`.", highlight=False)
+
+
+def _show_csv(rows: object, sources: list[dict[str, object]], output: Path | None) -> None:
+    """A plain CSV (stdout or a file); a file gets the sources in its .meta.json sidecar."""
+    from marketscout.reports.csvfile import csv_text, write_csv
+
+    if output is None:
+        emit(csv_text(rows, machine_headers=True), None)  # type: ignore[arg-type]
+        return
+    write_csv(output, rows, meta={"sources": sources}, machine_headers=True)  # type: ignore[arg-type]
+    console.print(f"Wrote {output} and its sources to {output.name}.meta.json", highlight=False)

@@ -12,7 +12,7 @@ from rich.table import Table
 from marketscout.commands import data_app
 from marketscout.commands._common import console, user_store
 from marketscout.errors import InputError
-from marketscout.settings import load_settings
+from marketscout.settings import Settings, load_settings
 from marketscout.sources import registry
 from marketscout.sources.update import Outcome, update_sources
 
@@ -43,9 +43,9 @@ def update(
     if show_list:
         _show_sources(known)
         return
-    chosen = _choose(known, names or [], all_sources, file)
-    span = registry.parse_years(years)
     settings = load_settings()
+    chosen, skipped = _choose(known, names or [], all_sources, file, settings)
+    span = registry.parse_years(years)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                         TransferSpeedColumn(), console=Console(stderr=True), transient=True)
     limits = registry.Timeouts(connect=min(timeout, 10.0), read=timeout)
@@ -54,29 +54,32 @@ def update(
                                   years=span, file=file,
                                   progress=progress, retries=retries, timeout=limits)
     _summary(outcomes)
-    skipped = [s for s in known.values() if all_sources and not s.downloadable]
-    for source in skipped:
-        console.print(f"[dim]{source.id}: not downloaded. {source.note}[/]", highlight=False)
+    for source, reason in skipped:
+        console.print(f"{source.id}: skipped. {reason}", highlight=False, soft_wrap=True)
     if not all(o.ok for o in outcomes):
         raise typer.Exit(1)
 
 
 def _choose(known: dict[str, registry.Source], names: list[str], all_sources: bool,
-            file: Path | None) -> list[registry.Source]:
+            file: Path | None, settings: Settings,
+            ) -> tuple[list[registry.Source], list[tuple[registry.Source, str]]]:
+    """The sources to update, and (with --all) those left out with the reason."""
     if all_sources and names:
         raise InputError("Give source names or --all, not both.", where="marketscout data update",
                          fix="For example: marketscout data update worldbank lpi")
     if not all_sources and not names:
         raise InputError("Which sources? None given.", where="marketscout data update",
                          fix=f"Name some ({', '.join(known)}) or use --all.")
-    chosen = ([s for s in known.values() if s.downloadable] if all_sources
+    skipped = [(s, s.skip_reason(settings)) for s in known.values()] if all_sources else []
+    chosen = ([s for s, reason in skipped if not reason] if all_sources
               else [registry.get(n) for n in dict.fromkeys(names)])
+    skipped = [(s, reason) for s, reason in skipped if reason]
     if file is not None and (len(chosen) != 1 or not chosen[0].accepts_file):
         raise InputError("--file needs exactly one source that reads local files.",
                          where="--file",
                          fix="Sources that accept --file: "
                          + ", ".join(s.id for s in known.values() if s.accepts_file) + ".")
-    return chosen
+    return chosen, skipped
 
 
 def _summary(outcomes: list[Outcome]) -> None:
@@ -88,6 +91,9 @@ def _summary(outcomes: list[Outcome]) -> None:
                       f"{o.countries} countries" if o.countries else "-", f"{o.seconds:.1f} s",
                       "[green]ok[/]" if o.ok else f"[red]{o.status}[/]: {o.error}")
     console.print(table)
+    for o in outcomes:
+        for warning in o.warnings:
+            console.print(f"Warning ({o.source}): {warning}", highlight=False, soft_wrap=True)
     if not all(o.ok for o in outcomes):
         console.print("Failed sources keep their previous data in the store.")
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from marketscout.errors import InputError
 from marketscout.index.framework import COLUMNS, Framework, framework_from_meta
-from marketscout.sources._read import read_csv, reject_duplicates, to_number
+from marketscout.sources.read import read_csv, reject_duplicates, to_number
 
 TEXT_COLUMNS = ("uCode", "uName")
 

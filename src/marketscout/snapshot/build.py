@@ -28,7 +28,17 @@ class RawSource:
 
 
 def _raw_sources() -> list[RawSource]:
-    from marketscout.sources import baci, cepii, cordis, lpi, naturalearth, partial, wipo_gii
+    from marketscout.sources import (
+        baci,
+        cepii,
+        cordis,
+        eurostat,
+        lpi,
+        naturalearth,
+        oecd,
+        partial,
+        wipo_gii,
+    )
     from marketscout.sources import worldbank as wb
 
     def h2020(path: Path) -> Parsed:
@@ -37,12 +47,16 @@ def _raw_sources() -> list[RawSource]:
     def wb_bulk(path: Path) -> Parsed:
         return wb.parse_wb_bulk(path, path.parent / f"Metadata_Country_{path.name}")
 
+    def ltu_exports(path: Path) -> Parsed:
+        return baci.parse_exports_by_partner(path, path.parent / "baci_country_codes_V202301.csv")
+
     return [
         RawSource("macro/wdi_panel_1990_2023.csv.gz", wb.parse_wdi_panel),
         RawSource("macro/API_NY.GDP.MKTP.CD_DS2_en_csv_v2.csv", wb_bulk),
         RawSource("cordis/h2020_participations.csv.gz", h2020),
         RawSource("gii/gii_2019.csv", lambda p: wipo_gii.parse_gii_wide(p, 2019)),
-        RawSource("partial/gii_partial_2020_2024.csv", wipo_gii.parse_gii_partial),
+        RawSource("gii/gii_panel_2011_2022.csv", wipo_gii.parse_gii_panel),
+        RawSource("partial/gii_partial_2020_2024.csv", partial.parse_gii_partial),
         RawSource("partial/imd_wdcr_ranks_partial_2022_2024.csv", partial.parse_imd_partial),
         RawSource("partial/lithuania_inward_fdi_top_investors_boL.csv", partial.parse_fdi_bol),
         RawSource(
@@ -59,6 +73,10 @@ def _raw_sources() -> list[RawSource]:
         RawSource("trade/baci_country_codes_V202301.csv", baci.parse_country_codes),
         RawSource("trade/baci_product_codes_HS92_V202301.csv", baci.parse_product_codes),
         RawSource("trade/baci_hs92_2021_sample_zaf_afg.csv", baci.parse_trade),
+        RawSource("trade/ltu_exports_by_partner_baci_hs92_v202501_2021_2023.csv", ltu_exports),
+        RawSource("fdi/eurostat_fdi_positions_bilateral_2007_2024.csv",
+                  eurostat.parse_fdi_bilateral),
+        RawSource("risk/oecd_crc_2026-01-30.pdf", oecd.parse_crc),
     ]
 
 

@@ -21,6 +21,7 @@ class Parsed:
 
     tables: dict[str, pd.DataFrame]
     provenance: Provenance
+    warnings: tuple[str, ...] = ()  # what the user must know now (also in the note)
 
 
 def finish(

@@ -1,12 +1,17 @@
 """CEPII GeoDist: bilateral distances and country geography (Mayer and Zignago 2011).
 
-Both files are `;` separated, write `.` as the decimal point and a lone `.` for a missing
-value, and still use pre-2000s country codes (ROM, ZAR, YUG, TMP, PAL, ANT).
+The CSV copies are `;` separated, write `.` as the decimal point and a lone `.` for a missing
+value, and still use pre-2000s country codes (ROM, ZAR, YUG, TMP, PAL, ANT). CEPII itself
+distributes Stata files (`dist_cepii.dta`, `geo_cepii.dta`) in one folder, which
+`marketscout data update cepii` fetches (`MARKETSCOUT_CEPII_URL` names the folder or either
+file) and writes out in the CSV layout beside them in the cache, so both share one parser.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -14,32 +19,14 @@ import pandas as pd
 
 from marketscout import countries
 from marketscout.errors import InputError, UnknownCountryError
-from marketscout.provenance import Provenance
-from marketscout.sources import Parsed, finish
-from marketscout.sources._read import read_csv, reject_duplicates, to_number
+from marketscout.provenance import sha256_of
+from marketscout.sources import Parsed, finish, publishers
+from marketscout.sources._download import retrieved_on
+from marketscout.sources.read import read_csv, reject_duplicates, to_number
+from marketscout.sources.registry import UpdateContext, declare
 
-_CITATION = (
-    "Free with citation: Mayer, T. and Zignago, S. (2011), Notes on CEPII's distances "
-    "measures: the GeoDist database, CEPII Working Paper 2011-25"
-)
-GEODIST = Provenance(
-    source_id="cepii_geodist",
-    title="GeoDist: bilateral distances",
-    publisher="CEPII",
-    url="https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=6",
-    licence=_CITATION,
-    edition="GeoDist (Mayer and Zignago 2011)",
-    republisher="github chrisssch/world-trade data/dist_cepii.csv @98bdac87",
-)
-GEO = Provenance(
-    source_id="cepii_geo",
-    title="GeoDist: country geography (area, capital, languages)",
-    publisher="CEPII",
-    url=GEODIST.url,
-    licence=_CITATION,
-    edition=GEODIST.edition,
-    republisher="github chrisssch/world-trade data/geo_cepii.csv @98bdac87",
-)
+GEODIST = publishers.provenance("cepii_geodist")
+GEO = publishers.provenance("cepii_geo")
 
 # Codes of entities that no longer exist and have no single successor: their rows are
 # dropped. CEPII's ANT is the Netherlands Antilles, dissolved in 2010 into CUW, SXM and BES.
@@ -155,3 +142,46 @@ def _with_note(parsed: Parsed, raw: pd.DataFrame, column: str) -> Parsed:
         return parsed
     note = "Dropped rows of " + ", ".join(f"{c} = {DISSOLVED[c]}" for c in dropped) + "."
     return Parsed(parsed.tables, replace(parsed.provenance, note=note))
+
+
+# --- `marketscout data update cepii` ---------------------------------------------------------
+
+DIST_FILE, GEO_FILE = "dist_cepii.dta", "geo_cepii.dta"
+FILES = (DIST_FILE, GEO_FILE)
+
+
+def update(ctx: UpdateContext) -> Iterator[Parsed]:
+    """Fetch and parse both files before yielding either, so a bad file loads neither."""
+    folder = ctx.base_url
+    if folder.endswith(FILES):  # the URL of one of the files: take its folder
+        folder = folder.rsplit("/", 1)[0]
+    parsed = []
+    for name, parser in ((DIST_FILE, parse_geodist), (GEO_FILE, parse_geo)):
+        url = f"{folder}/{name}"
+        path = ctx.download(url, f"cepii/{name}")
+        result = parser(stata_as_csv(path))
+        retrieved = retrieved_on(path) if ctx.offline else date.today().isoformat()
+        prov = replace(result.provenance, url=url, retrieved=retrieved, republisher="",
+                       sha256=sha256_of(path))
+        parsed.append(Parsed(result.tables, prov))
+    yield from parsed
+
+
+def stata_as_csv(path: Path) -> Path:
+    """A GeoDist .dta file in CEPII's CSV layout: `;` separated, `.` for a missing value."""
+    try:
+        frame = pd.read_stata(path, convert_categoricals=False)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"The file cannot be read as a Stata .dta file ({exc}).",
+                         where=str(path), fix="Download it again.") from exc
+    for column in frame.columns:
+        values = frame[column]
+        # Stata stores flags and codes as floats or small ints; write 1, not 1.0
+        if values.dtype.kind == "f" and values.dropna().mod(1).eq(0).all():
+            frame[column] = values.astype("Int64")
+    target = path.with_suffix(".csv")
+    frame.to_csv(target, sep=";", index=False, na_rep=".")
+    return target
+
+
+SOURCE = declare("cepii", update)

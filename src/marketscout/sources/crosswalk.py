@@ -8,8 +8,7 @@ import country_converter as coco
 import pandas as pd
 
 from marketscout import countries
-from marketscout.provenance import Provenance
-from marketscout.sources import Parsed, finish
+from marketscout.sources import Parsed, finish, publishers
 
 
 def data_file() -> Path:
@@ -23,7 +22,9 @@ def parse_crosswalk(path: Path | None = None) -> Parsed:
     table = countries.country_table()
     frame = pd.DataFrame({
         "iso3": table["ISO3"].astype(str),
-        "iso2": table["ISO2"],
+        # country_converter writes a pattern for two ("^GR$|^EL$", "^GB$|^UK$"): the first
+        # code is the ISO 3166 one
+        "iso2": table["ISO2"].str.extract(r"([A-Z]{2})", expand=False),
         "m49": table["ISOnumeric"].astype("Int64"),
         "name": table["name_short"],
         "official_name": table["name_official"],
@@ -31,12 +32,5 @@ def parse_crosswalk(path: Path | None = None) -> Parsed:
         "separate_economy": table["ISO3"].isin(countries.SEPARATE_ECONOMIES),
         "continent": table["continent"],
     }).reset_index(drop=True)
-    base = Provenance(
-        source_id="crosswalk",
-        title="Country names and codes (ISO 3166, UN M49) with UN membership",
-        publisher="country_converter (Stadler 2017), with marketscout's additions",
-        url="https://pypi.org/project/country-converter/",
-        licence="GPL-3.0 (country_converter data)",
-        edition=f"country_converter {coco.__version__}",
-    )
+    base = publishers.provenance("crosswalk", edition=f"country_converter {coco.__version__}")
     return finish(base, path, {"country": frame}, year_column=None)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from marketscout.provenance import Provenance
 from marketscout.sources import Parsed, finish
-from marketscout.sources._table import UserTable
+from marketscout.sources.table import UserTable
 
 KINDS = ("risk", "tariff", "ntm")
 MARKET = ("market", "country", "importer", "iso3", "economy")

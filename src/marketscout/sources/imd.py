@@ -11,10 +11,9 @@ from collections.abc import Iterator
 
 from marketscout.errors import DataNotAvailableError
 from marketscout.sources import Parsed
-from marketscout.sources.registry import Source, UpdateContext
+from marketscout.sources.registry import UpdateContext, declare
 from marketscout.sources.user import parse_imd
 
-DEFAULT_URL = "https://www.imd.org/centers/wcc/world-competitiveness-center/rankings/"
 PROPRIETARY = (
     "The IMD World Digital Competitiveness Ranking is proprietary (IMD World Competitiveness "
     "Center): marketscout cannot download it."
@@ -26,21 +25,12 @@ def update(ctx: UpdateContext) -> Iterator[Parsed]:
     if ctx.file is None:
         raise DataNotAvailableError(
             PROPRIETARY,
-            where=DEFAULT_URL,
+            where=ctx.source.default_url,
             fix="Import your licensed copy: `marketscout data import imd FILE` "
             "(columns: economy, year, score and/or rank).",
         )
     yield parse_imd(ctx.file, year=ctx.years[1] if ctx.years else None)
 
 
-SOURCE = Source(
-    id="imd",
-    name="IMD World Digital Competitiveness Ranking",
-    publisher="IMD World Competitiveness Center",
-    default_url=DEFAULT_URL,
-    licence="proprietary (licensed copies only)",
-    update=update,
-    note=PROPRIETARY + " Import it with `marketscout data import imd FILE`.",
-    downloadable=False,
-    accepts_file=True,
-)
+
+SOURCE = declare("imd", update)

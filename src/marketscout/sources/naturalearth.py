@@ -13,18 +13,9 @@ import pandas as pd
 import shapefile  # the pyshp package
 
 from marketscout.errors import InputError
-from marketscout.provenance import Provenance
-from marketscout.sources import Parsed, finish
+from marketscout.sources import Parsed, finish, publishers
 
-NATURAL_EARTH = Provenance(
-    source_id="naturalearth_110m",
-    title="Admin 0 - Countries, 1:110m",
-    publisher="Natural Earth",
-    url="https://www.naturalearthdata.com/downloads/110m-cultural-vectors/",
-    licence="Public domain",
-    edition="1:110m (naturalearth_lowres)",
-    republisher="shipped inside the pyogrio wheel as a test fixture",
-)
+NATURAL_EARTH = publishers.provenance("naturalearth_110m")
 
 # Natural Earth writes iso_a3 = -99 where a country's ISO code is disputed or shared with a
 # dependency (France with its overseas regions, Norway with Svalbard); fix them by name.

@@ -13,50 +13,14 @@ import pandas as pd
 
 from marketscout import countries
 from marketscout.errors import InputError, UnknownCountryError
-from marketscout.provenance import Provenance
-from marketscout.sources import Parsed, finish
-from marketscout.sources._read import read_csv, reject_duplicates, to_number
+from marketscout.sources import Parsed, finish, publishers
+from marketscout.sources.read import read_csv, reject_duplicates, to_number
 
-_COLLECTED = "facts quoted from public sources (each row names its source)"
-IMD = Provenance(
-    source_id="imd_partial",
-    title="World Digital Competitiveness Ranking (ranks collected from public reports)",
-    publisher="IMD World Competitiveness Center",
-    url="https://www.imd.org/centers/wcc/world-competitiveness-center/rankings/"
-    "world-digital-competitiveness-ranking/",
-    licence=_COLLECTED,
-    edition="2022-2024",
-    partial=True,
-)
-BOL_FDI = Provenance(
-    source_id="bol_fdi_partial",
-    title="Direct investment in Lithuania by top investing countries (press releases)",
-    publisher="Bank of Lithuania",
-    url="https://www.lb.lt/en/news",
-    licence=_COLLECTED,
-    edition="releases 2019-2024",
-    partial=True,
-)
-EXPORTS_TOP = Provenance(
-    source_id="exports_partial_top",
-    title="Lithuania's exports to its top partners (figures quoted in public pages)",
-    publisher="Statistics Lithuania; OEC (as quoted)",
-    url="https://osp.stat.gov.lt/",
-    licence=_COLLECTED,
-    edition="2021-2023",
-    partial=True,
-)
-COMEXT = Provenance(
-    source_id="eurostat_comext_ltu_partial",
-    title="EU trade since 1988 by HS2-4-6 and CN8 (DS-045409): Lithuania's total exports "
-    "to some CIS partners, monthly",
-    publisher="Eurostat",
-    url="https://ec.europa.eu/eurostat/comext/newxtweb/",
-    licence="CC BY 4.0 (Eurostat reuse policy)",
-    edition="DS-045409",
-    republisher="github vzemlys/ruimpeks xlsx/lt_total_exports.xlsx",
-    partial=True,
-)
+IMD = publishers.provenance("imd_partial")
+BOL_FDI = publishers.provenance("bol_fdi_partial")
+EXPORTS_TOP = publishers.provenance("exports_partial_top")
+COMEXT = publishers.provenance("eurostat_comext_ltu_partial")
+GII = publishers.provenance("gii_partial")
 SHARE_UNIT = "% of home's total exports"
 # Bank of Lithuania names the counterpart basis in words; the store keeps one word.
 _BASIS = {"immediate": "immediate", "ultimate": "ultimate"}
@@ -79,7 +43,8 @@ def parse_imd_partial(path: Path) -> Parsed:
     _check_rank(table, path)
     basis = _choice(raw, "basis", {"stated": "stated", "derived": "derived"}, path)
     derived = int((basis == "derived").sum())
-    note = (f"{derived} of {len(table)} ranks are derived from a move stated in another year's "
+    note = ("Press reprint, not an official table. "
+            f"{derived} of {len(table)} ranks are derived from a move stated in another year's "
             "report (basis = derived), the rest are stated. " + _sources(raw, "source_url"))
     return finish(replace(IMD, note=note), path, {"imd": table})
 
@@ -93,6 +58,28 @@ def _check_rank(table: pd.DataFrame, path: Path) -> None:
             where=f"{path}, row {table.index[pos] + 2}, column 'rank'",
             fix="Check the rank and the number of economies ranked that year.",
         )
+
+
+def parse_gii_partial(path: Path) -> Parsed:
+    """GII ranks and scores 2020-2024 collected from public pages (partial), as table `gii`."""
+    path = Path(path)
+    raw = read_csv(path, required=("year", "rank", "economy", "iso3", "score", "source_url"))
+    # iso3 is filled in by whoever collected the row; where it is empty, the name is used.
+    table = pd.DataFrame({
+        "iso3": _iso3(raw, "iso3", "economy", path),
+        "edition": _whole(raw, "year", path),
+        "code": "GII",
+        "name": "Global Innovation Index",
+        "score": to_number(raw["score"], path=path, column="score"),
+        "rank": to_number(raw["rank"], path=path, column="rank"),
+    })
+    reject_duplicates(table, ["edition", "iso3"], path)
+    urls = sorted(set(raw["source_url"].str.strip()) - {""})
+    note = (f"Press reprint, not an official table: {len(table)} rows "
+            f"({int(table['score'].notna().sum())} with a score), collected from {len(urls)} "
+            f"public pages: {'; '.join(urls)}")
+    base = replace(GII, edition=f"{table['edition'].min()}-{table['edition'].max()}", note=note)
+    return finish(base, path, {"gii": table}, year_column="edition")
 
 
 def parse_fdi_bol(path: Path) -> Parsed:

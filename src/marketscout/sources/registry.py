@@ -1,12 +1,13 @@
 """The publishers `marketscout data update` knows: one declarative entry per source.
 
-A connector module in `marketscout.sources` declares its entry at module level:
+A publisher module in `marketscout.sources` declares its entry at module level from the
+declarative table `publishers.toml`:
 
-    SOURCE = Source(id="worldbank", name=..., publisher=..., default_url=..., licence=...,
-                    update=update)
+    SOURCE = declare("worldbank", update)
 
-(or `SOURCES = (Source(...), ...)`), and `sources()` finds it by importing every public
-module of the package, so adding a publisher never means editing this file. The update
+(or `SOURCES = (declare(...), ...)`), and `sources()` finds it by importing every public
+module (or package) of `marketscout.sources`, so adding a publisher never means editing
+this file. The update
 function receives an `UpdateContext` and yields `Parsed` results; the caller loads each one
 into the store in its own transaction.
 """
@@ -23,16 +24,17 @@ from typing import TYPE_CHECKING, Any
 
 from marketscout.errors import InputError, MarketscoutError
 from marketscout.settings import Settings
-from marketscout.sources import Parsed
+from marketscout.sources import Parsed, publishers
 from marketscout.sources._download import Timeouts, download
 
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-# The order of the summary table and of `--all`: the issue's list, then any others by id.
-PREFERRED_ORDER = ("worldbank", "cordis", "baci", "gii", "lpi", "cepii", "eurostat", "oecd",
-                   "imd")
 Years = tuple[int, int]
+# Public modules of marketscout.sources that declare no source (read by other layers).
+NOT_PUBLISHERS = frozenset({"registry", "update", "publishers", "read", "table", "user",
+                            "dsm_inputs", "crosswalk", "partial", "naturalearth",
+                            "sdmx_fdi"})
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,33 @@ class Source:
     note: str = ""
     downloadable: bool = True  # False: import only (IMD); skipped by --all
     accepts_file: bool = False  # True: `--file PATH` parses a local copy instead
+    needs_url: bool = False  # True: no default download (GII); --all skips it unless set
 
     @property
     def env_var(self) -> str:
         return f"MARKETSCOUT_{self.id.upper()}_URL"
+
+    def skip_reason(self, settings: Settings) -> str:
+        """Why `data update --all` leaves this source out ("" when it is updated)."""
+        if not self.downloadable:
+            return self.note
+        if self.needs_url and self.id.lower() not in settings.urls:
+            return (f"{self.note} Skipped by --all until {self.env_var} (or [urls] "
+                    f"{self.id} in config.toml) names the file.")
+        return ""
+
+
+def declare(source_id: str, update: UpdateFunction, *, default_url: str | None = None) -> Source:
+    """A source from its `[source.<id>]` entry in publishers.toml and its update function."""
+    facts = publishers.source_facts(source_id)
+    return Source(
+        id=source_id, name=facts["name"], publisher=facts["publisher"],
+        default_url=default_url if default_url is not None else facts.get("url", ""),
+        licence=facts["licence"], update=update, note=facts.get("note", ""),
+        downloadable=bool(facts.get("downloadable", True)),
+        accepts_file=bool(facts.get("accepts_file", False)),
+        needs_url=bool(facts.get("needs_url", False)),
+    )
 
 
 def sources() -> dict[str, Source]:
@@ -101,7 +126,7 @@ def sources() -> dict[str, Source]:
 
     found: dict[str, Source] = {}
     for info in pkgutil.iter_modules(package.__path__):
-        if info.name.startswith("_") or info.name in ("registry", "update"):
+        if info.name.startswith("_") or info.name in NOT_PUBLISHERS:
             continue
         try:
             module = importlib.import_module(f"marketscout.sources.{info.name}")
@@ -113,7 +138,8 @@ def sources() -> dict[str, Source]:
         for entry in (*declared, *([single] if single is not None else [])):
             if isinstance(entry, Source):
                 found[entry.id] = entry
-    rank = {name: i for i, name in enumerate(PREFERRED_ORDER)}
+    # the order of publishers.toml, then any others by id
+    rank = {name: i for i, name in enumerate(publishers.source_ids())}
     return dict(sorted(found.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
 
 

@@ -1,4 +1,5 @@
-"""Inward FDI positions by investing country from Eurostat and the OECD, over SDMX.
+"""Inward FDI positions by investing country over SDMX: the machinery that the Eurostat and
+OECD modules share (each declares its `Dataflow`: `eurostat.EUROSTAT`, `oecd.OECD`).
 
 Both publishers answer SDMX 2.1 REST queries. The `sdmx1` package, pointed at the base URL
 (overridable by MARKETSCOUT_EUROSTAT_URL / MARKETSCOUT_OECD_URL), writes the query URLs and
@@ -28,7 +29,7 @@ from marketscout.provenance import Provenance
 from marketscout.sources import Parsed, finish
 from marketscout.sources._download import retrieved_on
 from marketscout.sources._sdmx_read import read_observations, read_structure
-from marketscout.sources.registry import Source, UpdateContext, Years
+from marketscout.sources.registry import Source, UpdateContext, Years, declare
 
 # Partner codes that name no country: Eurostat's and the OECD's groupings. Any other code that
 # the crosswalk does not know is dropped too, and named in the provenance note.
@@ -62,38 +63,6 @@ class Dataflow:
     provenance: Provenance
 
 
-EUROSTAT = Dataflow(
-    source="eurostat", agency="ESTAT", resource="bop_fdi6_pos", dataflow_id="bop_fdi6_pos",
-    agency_id=None, home_dim="geo", partner_dim="partner", basis_dim="counterp",
-    # Positions (stocks) under the directional principle, inward ("NI"), all activities,
-    # all resident units, in million euro.
-    select={"freq": "A", "currency": "MIO_EUR", "stk_flow": "NI", "nace_r2": "FDI",
-            "fdi_item": "DI__D__F", "entity": "TOTAL"},
-    unit="EUR million", home_code="iso2",
-    provenance=Provenance(
-        source_id="eurostat_fdi", title="EU direct investment positions by partner (BPM6), "
-        "inward, bop_fdi6_pos", publisher="Eurostat",
-        url="https://ec.europa.eu/eurostat/databrowser/view/bop_fdi6_pos/default/table",
-        licence="CC BY 4.0 (Eurostat reuse policy, Commission Decision 2011/833/EU)",
-        edition="bop_fdi6_pos"),
-)
-OECD = Dataflow(
-    source="oecd", agency="OECD", resource="OECD.DAF.INV,DSD_FDI@DF_FDI_POS_CTRY,1.0",
-    dataflow_id="DSD_FDI@DF_FDI_POS_CTRY", agency_id="OECD.DAF.INV", home_dim="REF_AREA",
-    partner_dim="COUNTERPART_AREA", basis_dim="LEVEL_COUNTERPART",
-    # FDI positions (BMD4), directional principle inward, net, all resident units, total
-    # direct investment, all sectors and activities, annual, in US dollars.
-    select={"MEASURE": "LE_FA_F", "UNIT_MEASURE": "USD_EXC", "MEASURE_PRINCIPLE": "DI",
-            "ACCOUNTING_ENTRY": "NET_FDI", "TYPE_ENTITY": "ALL", "FDI_COMP": "D",
-            "SECTOR": "S1", "ACTIVITY": "_T", "FREQ": "A"},
-    unit="USD million", home_code="iso3",
-    provenance=Provenance(
-        source_id="oecd_fdi", title="FDI positions by counterpart area (BMD4), inward, "
-        "DSD_FDI@DF_FDI_POS_CTRY", publisher="OECD",
-        url="https://data-explorer.oecd.org/ (OECD.DAF.INV, DSD_FDI@DF_FDI_POS_CTRY)",
-        licence="CC BY 4.0 (OECD terms and conditions)", edition="DF_FDI_POS_CTRY 1.0"),
-)
-FLOWS = {flow.source: flow for flow in (EUROSTAT, OECD)}
 
 
 def client(flow: Dataflow, base_url: str) -> sdmx.Client:
@@ -305,16 +274,8 @@ def _safe(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)
 
 
-def _source(flow: Dataflow) -> Source:
-    return Source(
-        id=flow.source, name=f"{flow.provenance.publisher} inward FDI positions by partner "
-        "(SDMX)", publisher=flow.provenance.publisher,
-        default_url=sdmx.source.sources[flow.agency].url, licence=flow.provenance.licence,
-        update=lambda ctx: update_flow(ctx, flow),
-        note=f"{flow.dataflow_id}: every reporting economy, immediate and ultimate "
-        "counterpart; --file takes an SDMX-ML or SDMX-CSV answer.",
-        accepts_file=True,
-    )
-
-
-SOURCES = (_source(EUROSTAT), _source(OECD))
+def declare_flow(flow: Dataflow) -> Source:
+    """The `data update` source of one dataflow: facts from publishers.toml, the default
+    base URL from sdmx1's list of services."""
+    return declare(flow.source, lambda ctx: update_flow(ctx, flow),
+                   default_url=sdmx.source.sources[flow.agency].url)

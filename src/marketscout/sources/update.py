@@ -38,6 +38,7 @@ class Outcome:
     seconds: float = 0.0
     error: str = ""
     loaded: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -82,6 +83,7 @@ def update_one(store: Store, ctx: UpdateContext, progress: Progress | None = Non
             store.load(parsed.tables, parsed.provenance)
             prov = parsed.provenance
             outcome.loaded.append(prov.source_id)
+            outcome.warnings.extend(parsed.warnings)
             outcome.rows += prov.rows
             outcome.countries = max(outcome.countries, prov.countries)
             spans.append(prov.years)

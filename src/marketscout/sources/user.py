@@ -18,9 +18,10 @@ from marketscout.countries import to_iso3
 from marketscout.errors import InputError, UnknownCountryError
 from marketscout.provenance import Provenance
 from marketscout.sources import Parsed, finish
-from marketscout.sources._table import UserTable
+from marketscout.sources.table import UserTable
 
-KINDS = ("gii", "imd", "fdi", "exports", "survey", "list")
+KINDS = ("gii", "imd", "fdi", "exports", "survey", "list", "risk")
+BILATERAL = ("fdi", "exports")  # the kinds `--complete` applies to
 UNITS = ("USD", "EUR", "USD thousand", "EUR thousand", "USD million", "EUR million",
          "USD billion", "EUR billion")
 BASES = ("immediate", "ultimate")
@@ -33,6 +34,7 @@ TITLES = {
     "exports": "Exports by partner country",
     "survey": "Survey of business associations",
     "list": "Priority market list",
+    "risk": "Country risk classification (OECD CRC PDF/CSV/XLSX, or Credendo-style ratings)",
 }
 # Accepted headers per column, the documented name first (docs/import.md).
 ECONOMY = ("economy", "country", "iso3")
@@ -284,15 +286,50 @@ def parse_list(
                    country="market", year=None, note=note)
 
 
+def parse_risk(
+    path: Path | str, *, home: str | None = None, year: int | None = None,
+    sheet: str | None = None,
+) -> Parsed:
+    """Country risk: the OECD Country Risk Classification (its PDF, or the same table as
+    CSV/XLSX), or ratings by kind (political_st, political_mlt, commercial, as `marketscout
+    dsm import risk` reads them)."""
+    from marketscout.sources import dsm_inputs
+    from marketscout.sources.oecd import crc
+
+    path = Path(path)
+    if path.suffix.lower() != ".pdf" and not _is_oecd_table(path, sheet):
+        return dsm_inputs.parse_risk(path, year=year, sheet=sheet)
+    parsed = crc.parse_crc(path, sheet=sheet, year=year)
+    prov = replace(parsed.provenance, source_id="user_oecd_crc", url=path.resolve().as_uri(),
+                   title=f"{parsed.provenance.title} (user file {path.name})",
+                   note="; ".join(filter(None, [parsed.provenance.note, _sheet_note(sheet)])))
+    return Parsed(parsed.tables, prov)
+
+
+def _is_oecd_table(path: Path, sheet: str | None) -> bool:
+    """The OECD layout has a classification column, not Credendo's rating kinds."""
+    table = UserTable.read(path, sheet)
+    return table.find("current prevailing", "current", "classification") is not None
+
+
 def parse(
     kind: str, path: Path | str, *, home: str | None = None, year: int | None = None,
-    sheet: str | None = None, name: str | None = None,
+    sheet: str | None = None, name: str | None = None, complete: bool = False,
 ) -> Parsed:
-    """Parse a user file of one of the KINDS."""
+    """Parse a user file of one of the KINDS; `complete` (fdi, exports) declares that the
+    file lists every partner with a non-zero value, so an absent partner is a true zero."""
+    if complete and kind not in BILATERAL:
+        raise InputError(f"--complete applies to {' and '.join(BILATERAL)}, not {kind}.",
+                         where="--complete", fix="Leave out --complete for this kind.")
     if kind == "list":
         return parse_list(path, home=home, year=year, sheet=sheet, name=name)
     parsers = {"gii": parse_gii, "imd": parse_imd, "fdi": parse_fdi, "exports": parse_exports,
-               "survey": parse_survey}
+               "survey": parse_survey, "risk": parse_risk}
     if kind not in parsers:
         raise InputError(f"Unknown kind {kind!r}.", fix=f"Use one of: {', '.join(KINDS)}.")
-    return parsers[kind](path, home=home, year=year, sheet=sheet)
+    parsed = parsers[kind](path, home=home, year=year, sheet=sheet)
+    if complete:
+        note = "; ".join(filter(None, [parsed.provenance.note, "declared complete by the "
+                                       "user: partners not listed count 0"]))
+        parsed = Parsed(parsed.tables, replace(parsed.provenance, complete=True, note=note))
+    return parsed

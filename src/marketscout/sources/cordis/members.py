@@ -116,7 +116,9 @@ def _xlsx(data: bytes, where: Path) -> pd.DataFrame:
         raise InputError(f"The workbook cannot be read ({exc}).", where=str(where),
                          fix="Download the archive again.") from exc
     try:
-        rows = [[_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # a stale <dimension> would cut the rows read (openpyxl)
+        rows = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
     rows = [r for r in rows if any(r)]

@@ -19,16 +19,14 @@ from pathlib import Path
 import pandas as pd
 
 from marketscout.countries import to_iso3
-from marketscout.errors import InputError
-from marketscout.provenance import Provenance
-from marketscout.sources import Parsed, finish
-from marketscout.sources._cordis_members import member_names, read_member
+from marketscout.errors import DownloadError, InputError
+from marketscout.sources import Parsed, finish, publishers
 from marketscout.sources._download import retrieved_on
-from marketscout.sources._read import reject_duplicates, require_columns
-from marketscout.sources.cordis import HE_COLUMNS, participations, start_years
-from marketscout.sources.registry import Source, UpdateContext
+from marketscout.sources.cordis.members import member_names, read_member
+from marketscout.sources.cordis.participations import HE_COLUMNS, participations, start_years
+from marketscout.sources.read import reject_duplicates, require_columns
+from marketscout.sources.registry import UpdateContext
 
-DEFAULT_URL = "https://cordis.europa.eu/data"
 FORMATS = ("csv", "xlsx", "json")
 PROJECT_COLUMNS = ("id", "acronym", "title", "startDate", "endDate", "objective", "topics",
                    "legalBasis", "totalCost", "ecMaxContribution")
@@ -59,14 +57,7 @@ PROGRAMMES = {
     "horizon": Programme("horizon", "HORIZON", "Horizon Europe", "cordis-HORIZONprojects",
                          "cordis_horizon_europe"),
 }
-BASE = Provenance(
-    source_id="",
-    title="",
-    publisher="European Commission (CORDIS)",
-    url=DEFAULT_URL,
-    licence="CC BY 4.0 (EU reuse policy, Commission Decision 2011/833/EU)",
-    edition="CORDIS bulk download",
-)
+BASE = publishers.provenance("", entry="cordis_bulk")
 # Legal-basis codes -> the programme-part names of the re-published H2020 table that the
 # snapshot ships (zambujo/eunets h2020_programme_parts), so both loads speak the same words;
 # Horizon Europe: pillar I parts, the six clusters of pillar II, pillar III and widening.
@@ -298,28 +289,36 @@ def _edition(frames: dict[str, pd.DataFrame]) -> str:
 def update(ctx: UpdateContext) -> Iterator[Parsed]:
     """Both programmes' CSV archives (or the one zip given with --file).
 
-    Both are downloaded and parsed before either is loaded, so a failure in one leaves the
-    store's CORDIS data as it was.
+    Every archive that arrived is parsed before any is loaded, so a bad file loads nothing.
+    When one archive does not arrive (moved, server down), the other programme is still
+    loaded and the error names the one missing, whose previous data stay in the store.
     """
     if ctx.file is not None:
         yield parse_archive(Path(ctx.file), url=Path(ctx.file).resolve().as_uri())
         return
-    parsed = []
+    arrived, missing = [], []
     for programme in PROGRAMMES.values():
         url = archive_url(ctx.base_url, programme)
-        path = ctx.download(url, f"cordis/{programme.archive}-csv.zip", kind="zip")
-        parsed.append(parse_archive(path, programme.key, url=url))
-    yield from parsed
+        try:
+            path = ctx.download(url, f"cordis/{programme.archive}-csv.zip", kind="zip")
+        except DownloadError as exc:
+            missing.append((programme, exc))
+            continue
+        arrived.append((programme, path, url))
+    yield from [parse_archive(path, programme.key, url=url) for programme, path, url in arrived]
+    if missing:
+        raise _missing_error(missing, [programme for programme, _, _ in arrived])
 
 
-SOURCE = Source(
-    id="cordis",
-    name="CORDIS Horizon 2020 and Horizon Europe projects (bulk download)",
-    publisher="European Commission (CORDIS)",
-    default_url=DEFAULT_URL,
-    licence=BASE.licence,
-    update=update,
-    note="Projects, participations, organisations, topics and euroSciVoc of both programmes; "
-    "--file takes one CORDIS zip (CSV, XLSX or JSON variant).",
-    accepts_file=True,
-)
+def _missing_error(missing: list[tuple[Programme, DownloadError]],
+                   loaded: list[Programme]) -> DownloadError:
+    names = " and ".join(f"{p.name} ({p.archive}-csv.zip)" for p, _ in missing)
+    done = (f"{' and '.join(p.name for p in loaded)} was loaded; " if loaded else "")
+    first = missing[0][1]
+    return DownloadError(
+        f"The {names} archive did not arrive ({first.what}); {done}the store keeps its "
+        "previous data for the missing programme.",
+        where=first.where,
+        fix=f"{first.fix or ''} Run `marketscout data update cordis` again later, or pass the "
+        "archive with --file.".strip(),
+    )

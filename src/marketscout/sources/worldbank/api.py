@@ -1,4 +1,5 @@
-"""World Bank API v2: WDI indicators and country metadata, paged JSON.
+"""World Bank API v2 (`marketscout data update worldbank`): WDI indicators and country
+metadata, paged JSON.
 
 Every page is a `[header, rows]` pair; an error comes back with HTTP 200 as
 `[{"message": [{"id", "key", "value"}]}]`, so each page is checked before it is read.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,13 +20,11 @@ from typing import Any
 import pandas as pd
 
 from marketscout.countries import is_aggregate, to_iso3
-from marketscout.errors import DownloadError, InputError
-from marketscout.provenance import Provenance
-from marketscout.sources import Parsed
+from marketscout.errors import DownloadError, InputError, UnknownCountryError
+from marketscout.sources import Parsed, publishers
 from marketscout.sources._download import retrieved_on
-from marketscout.sources.registry import Source, UpdateContext
+from marketscout.sources.registry import UpdateContext
 
-DEFAULT_URL = "https://api.worldbank.org"
 # WDI series fetched by `marketscout data update worldbank`; the DSM reads the first four.
 INDICATORS: dict[str, str] = {
     "NY.GDP.MKTP.CD": "GDP (current US$)",
@@ -42,21 +41,14 @@ PER_PAGE = 20_000  # one page holds all economies x 65 years of one indicator
 MAX_PAGES = 200  # a bound on paging, whatever the header says
 COUNTRY_PAGE = 400  # the country list has about 300 entries (economies and aggregates)
 
-WB_API = Provenance(
-    source_id="wb_api",
-    title="World Development Indicators (World Bank API v2)",
-    publisher="World Bank",
-    url=DEFAULT_URL,
-    licence="CC BY 4.0",
-    edition="WDI",
-)
+WB_API = publishers.provenance("wb_api")
 
 
 def update(ctx: UpdateContext) -> Iterator[Parsed]:
     """Fetch the country list and every indicator, and yield one `wb_api` load."""
     countries_path = fetch_pages(ctx, "/v2/country", {"per_page": str(COUNTRY_PAGE)},
                                  "worldbank/country")
-    meta, aggregates = parse_countries(countries_path)
+    meta, aggregates, unknown = parse_countries(countries_path)
     frames, paths, updated = [], list(countries_path), set()
     for code in INDICATORS:
         params = {"per_page": str(PER_PAGE)}
@@ -68,7 +60,8 @@ def update(ctx: UpdateContext) -> Iterator[Parsed]:
         frames.append(rows)
         paths += pages
         updated.add(str(header.get("lastupdated") or ""))
-    yield build(ctx, meta, pd.concat(frames, ignore_index=True), paths, updated - {""})
+    yield build(ctx, meta, pd.concat(frames, ignore_index=True), paths, updated - {""},
+                unknown)
 
 
 def fetch_pages(ctx: UpdateContext, path: str, params: dict[str, str],
@@ -109,7 +102,8 @@ def _check_page(path: Path, url: str, ctx: UpdateContext) -> dict[str, Any]:
     raise DownloadError(
         "The World Bank API answer is not a [header, rows] page.",
         where=url,
-        fix=f"Check {ctx.source.env_var} (it should be the API's base URL, e.g. {DEFAULT_URL}).",
+        fix=f"Check {ctx.source.env_var} (it should be the API's base URL, e.g. "
+        f"{ctx.source.default_url}).",
     )
 
 
@@ -118,9 +112,12 @@ def _rows(paths: list[Path]) -> Iterator[dict[str, Any]]:
         yield from json.loads(path.read_bytes())[1] or []
 
 
-def parse_countries(paths: list[Path]) -> tuple[pd.DataFrame, set[str]]:
-    """`country_meta` rows for economies, and the codes of aggregates."""
-    meta, aggregates = [], set()
+def parse_countries(paths: list[Path]) -> tuple[pd.DataFrame, set[str], list[str]]:
+    """`country_meta` rows for economies, the codes of aggregates, and the ids that are
+    neither an aggregate nor a country the crosswalk knows (e.g. an old id such as KSV for
+    Kosovo): those are skipped with their rows and reported, so one odd id never stops the
+    update."""
+    meta, aggregates, unknown = [], set(), []
     for row in _rows(paths):
         code = str(row.get("id") or "").strip()
         # the API writes some region names with a trailing space ("Latin America & Caribbean ")
@@ -128,15 +125,21 @@ def parse_countries(paths: list[Path]) -> tuple[pd.DataFrame, set[str]]:
         if not code or region == "Aggregates" or is_aggregate(code):
             aggregates.add(code)
             continue
+        if _iso3_or_none(code) != code:
+            unknown.append(f"{code} ({str(row.get('name') or '').strip() or 'no name'})")
+            continue
         income = str((row.get("incomeLevel") or {}).get("value") or "").strip()
         meta.append({"iso3": code, "name": str(row.get("name") or "").strip(),
                      "region": region or None, "income_group": income or None})
     frame = pd.DataFrame(meta, columns=["iso3", "name", "region", "income_group"])
-    for code in frame["iso3"]:
-        if to_iso3(code, where=f"{paths[0]} (World Bank country list, id {code!r})") != code:
-            raise InputError(f"{code!r} is not an ISO3 code.", where=str(paths[0]),
-                             fix="Report it: the crosswalk needs this World Bank code.")
-    return frame.sort_values("iso3", ignore_index=True), aggregates
+    return frame.sort_values("iso3", ignore_index=True), aggregates, sorted(set(unknown))
+
+
+def _iso3_or_none(code: str) -> str | None:
+    try:
+        return to_iso3(code)
+    except UnknownCountryError:
+        return None
 
 
 def parse_indicator(paths: list[Path], code: str, economies: set[str],
@@ -162,7 +165,7 @@ def parse_indicator(paths: list[Path], code: str, economies: set[str],
 
 
 def build(ctx: UpdateContext, meta: pd.DataFrame, values: pd.DataFrame, paths: list[Path],
-          updated: set[str]) -> Parsed:
+          updated: set[str], unknown: Sequence[str] = ()) -> Parsed:
     """The `wb_api` load with its provenance (sha256 over every page, in order)."""
     digest = hashlib.sha256()
     for path in paths:
@@ -180,19 +183,11 @@ def build(ctx: UpdateContext, meta: pd.DataFrame, values: pd.DataFrame, paths: l
         countries=int(values["iso3"].nunique()),
         years=span,
         note=f"Indicators: {', '.join(INDICATORS)}. Aggregates dropped; "
-        f"{len(paths)} API pages.",
+        f"{len(paths)} API pages."
+        + (f" Country ids not recognised (neither a country nor an aggregate), skipped with "
+           f"their values: {', '.join(unknown)}." if unknown else ""),
     )
     values = values.sort_values(["indicator", "iso3", "year"], ignore_index=True)
-    return Parsed({"wb_indicator": values, "country_meta": meta}, prov)
-
-
-SOURCE = Source(
-    id="worldbank",
-    name="World Development Indicators (API v2)",
-    publisher="World Bank",
-    default_url=DEFAULT_URL,
-    licence="CC BY 4.0",
-    update=update,
-    note="GDP, GDP per capita, growth, population, FDI net inflows, exports; regions and "
-    "income groups.",
-)
+    warnings = tuple(f"World Bank country id {u} is not a country marketscout knows: skipped "
+                     "with its values (the others are loaded)." for u in unknown)
+    return Parsed({"wb_indicator": values, "country_meta": meta}, prov, warnings)

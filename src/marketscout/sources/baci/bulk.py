@@ -26,12 +26,13 @@ from rich.progress import Progress
 
 from marketscout.errors import InputError, UnknownCountryError
 from marketscout.provenance import Provenance, sha256_of
-from marketscout.sources import Parsed, baci
+from marketscout.sources import Parsed
 from marketscout.sources._download import retrieved_on
 from marketscout.sources._rows_progress import rows_progress
-from marketscout.sources.registry import Source, UpdateContext, Years
+from marketscout.sources.baci import codes
+from marketscout.sources.baci import flows as baci
+from marketscout.sources.registry import UpdateContext, Years
 
-DEFAULT_URL = "https://www.cepii.fr/DATA_DOWNLOAD/baci/data"
 # The newest release checked when this was written; CEPII publishes one a year. For another
 # release or HS revision, set MARKETSCOUT_BACI_URL to its zip's full URL, or pass --file.
 DEFAULT_RELEASE = "V202401b"
@@ -120,8 +121,8 @@ def choose_years(archive: Archive, years: Years | None) -> list[int]:
 def parse_code_tables(archive: Archive, url: str = "") -> tuple[Parsed, Parsed]:
     """The archive's country and product tables, read by `baci`'s parsers."""
     with _extracted(archive, (archive.country_codes, archive.product_codes)) as (c, p):
-        country_table = baci.parse_country_codes(c)
-        product_table = baci.parse_product_codes(p)
+        country_table = codes.parse_country_codes(c)
+        product_table = codes.parse_product_codes(p)
     suffix = "" if archive.classification == "HS92" else f"_{archive.classification.lower()}"
     sha = sha256_of(archive.path)
     edition = f"{archive.classification} {archive.release}"
@@ -176,7 +177,7 @@ class YearFile:
 
 def trade_base(archive: Archive, url: str = "") -> Provenance:
     """What every year of one archive shares: publisher, URL, release, sha256, retrieval."""
-    return replace(baci.BACI, url=url or baci.BACI.url,
+    return replace(codes.BACI, url=url or codes.BACI.url,
                    edition=f"{archive.classification} {archive.release}",
                    retrieved=retrieved_on(archive.path), sha256=sha256_of(archive.path))
 
@@ -309,21 +310,8 @@ def update(ctx: UpdateContext) -> Iterator[Parsed]:
     if ctx.file is not None:
         path, url = Path(ctx.file), Path(ctx.file).resolve().as_uri()
     else:
-        url = ctx.file_url(Path(archive_url(DEFAULT_URL)).name)
+        url = ctx.file_url(Path(archive_url(ctx.source.default_url)).name)
         path = ctx.download(url, f"baci/{Path(url).name}", kind="zip")
     archive = open_archive(path)
     folder = trade_folder(ctx.settings.home, archive.classification)
     yield from load_archive(path, folder, ctx.years, url=url, progress=ctx.progress)
-
-
-SOURCE = Source(
-    id="baci",
-    name="CEPII BACI trade flows by HS6 product (bulk archive)",
-    publisher="CEPII",
-    default_url=DEFAULT_URL,
-    licence=baci.BACI.licence,
-    update=update,
-    note=f"HS92 {DEFAULT_RELEASE}; --years picks the years streamed to Parquet (default: "
-    f"the latest {DEFAULT_YEARS}); --file takes a BACI zip already on disk.",
-    accepts_file=True,
-)

@@ -1,4 +1,4 @@
-"""WIPO Global Innovation Index: the full-data export of one edition, and partial later ranks.
+"""WIPO Global Innovation Index: the full-data export of one edition (index to indicators).
 
 The full export is wide: one column per economy (by name), in blocks (ranks, then scores,
 then raw values and strength/weakness flags), and one row per index level or indicator.
@@ -15,15 +15,8 @@ import pandas as pd
 
 from marketscout.countries import to_iso3
 from marketscout.errors import InputError
-from marketscout.provenance import Provenance
-from marketscout.sources import Parsed, finish
-from marketscout.sources._read import (
-    read_bytes,
-    read_csv,
-    read_grid,
-    reject_duplicates,
-    to_number,
-)
+from marketscout.sources import Parsed, finish, publishers
+from marketscout.sources.read import read_bytes, read_grid, reject_duplicates, to_number
 
 GII_COLUMNS = ["iso3", "edition", "code", "name", "score", "rank"]
 RANK_HEADER = "Rank Indicators"
@@ -38,14 +31,7 @@ LEVEL_CODES = {
 }
 _CODE = re.compile(r"\d+(\.\d+)*\.?")
 
-GII = Provenance(
-    source_id="wipo_gii",
-    title="Global Innovation Index",
-    publisher="WIPO",
-    url="https://www.wipo.int/global_innovation_index/en/",
-    licence="WIPO GII terms of use (attribution)",
-    edition="",
-)
+GII = publishers.provenance("wipo_gii")
 
 
 def parse_gii_wide(path: Path, edition: int) -> Parsed:
@@ -175,49 +161,3 @@ def _code_order(values: pd.Series) -> pd.Series:
         return values
     top = {code: f" {i}" for i, code in enumerate(LEVEL_CODES.values())}  # before digits
     return values.map(lambda c: top.get(c) or ".".join(f"{int(p):03d}" for p in c.split(".")))
-
-
-def parse_gii_partial(path: Path) -> Parsed:
-    """GII ranks and scores 2020-2024 collected from public pages (partial), as table `gii`."""
-    path = Path(path)
-    required = ("year", "rank", "economy", "iso3", "score", "source_url")
-    frame = read_csv(path, required=required)
-    # iso3 is filled in by whoever collected the row; where it is empty, the name is used.
-    codes = frame["iso3"].str.strip().where(frame["iso3"].str.strip() != "", frame["economy"])
-    table = pd.DataFrame(
-        {
-            "iso3": [to_iso3(code, where=f"{path}, row {i + 2}, column 'iso3'")
-                     for i, code in enumerate(codes)],
-            "edition": _editions(frame["year"], path),
-            "code": "GII",
-            "name": "Global Innovation Index",
-            "score": to_number(frame["score"], path=path, column="score"),
-            "rank": to_number(frame["rank"], path=path, column="rank"),
-        }
-    )
-    reject_duplicates(table, ["edition", "iso3"], path)
-    urls = sorted(set(frame["source_url"].str.strip()) - {""})
-    base = replace(
-        GII,
-        source_id="gii_partial",
-        title="Global Innovation Index ranks and scores, partial (collected from public pages)",
-        edition=f"{table['edition'].min()}-{table['edition'].max()}",
-        republisher="public pages and press releases, named in the note",
-        partial=True,
-        note=f"Partial: {len(table)} rows ({int(table['score'].notna().sum())} with a score), "
-        f"collected from {len(urls)} public pages: {'; '.join(urls)}",
-    )
-    return finish(base, path, {"gii": table[GII_COLUMNS]}, year_column="edition")
-
-
-def _editions(values: pd.Series, path: Path) -> pd.Series:
-    """GII edition years; a blank or fractional year raises naming its row."""
-    years = to_number(values, path=path, column="year", point_only=True)
-    bad = (years.isna() | (years % 1 != 0)).to_numpy().nonzero()[0]
-    if len(bad):
-        raise InputError(
-            f"Not a year: {values.iloc[bad[0]]!r}.",
-            where=f"{path}, row {int(bad[0]) + 2}, column 'year'",
-            fix="Every row needs the GII edition year (e.g. 2023).",
-        )
-    return years.astype(int)

@@ -1,15 +1,12 @@
 """A user's table read cell by cell as text, with checks whose errors name file, row and column.
 
 Rows are numbered as a spreadsheet shows them (header = row 1), blank lines included, so
-`_read.read_csv` (which drops blank lines) is not used here; its building blocks are.
+`read.read_csv` (which drops blank lines) is not used here; `records` reads the rows.
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,71 +17,8 @@ import pandas as pd
 
 from marketscout.countries import is_aggregate, to_iso3
 from marketscout.errors import InputError, UnknownCountryError
-from marketscout.sources._read import decode, read_bytes, sniff_separator, to_number
-
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-Record = tuple[int, list[str]]
-
-
-def _csv_records(path: Path) -> list[Record]:
-    text, _ = decode(read_bytes(path))
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_separator(text), skipinitialspace=True)
-    try:
-        return [(n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        raise InputError(
-            f"The file cannot be read as CSV: {exc}.",
-            where=f"{path}, row {reader.line_num}",
-            fix="Check the quotes on that row (a field that opens a quote must close it).",
-        ) from exc
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _excel_records(path: Path, sheet: str | None) -> list[Record]:
-    from openpyxl import load_workbook  # only Excel imports need it
-
-    read_bytes(path)  # a missing or empty file gets the common message
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError(
-            f"The file cannot be read as an Excel workbook ({exc}).",
-            where=str(path),
-            fix="Save it again as .xlsx from your spreadsheet program, or export it as CSV.",
-        ) from exc
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise InputError(
-                f"No sheet named {sheet!r}.",
-                where=str(path),
-                fix=f"Pass --sheet with one of: {', '.join(book.sheetnames)}.",
-            )
-        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-        rows = worksheet.iter_rows(values_only=True)
-        return [(n, [_cell_text(v) for v in cells]) for n, cells in enumerate(rows, start=1)]
-    finally:
-        book.close()
-
-
-def read_records(path: Path, sheet: str | None = None) -> list[Record]:
-    """(row number, cells as text) for every row of a CSV or the chosen Excel sheet."""
-    path = Path(path)
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        return _excel_records(path, sheet)
-    if sheet is not None:
-        raise InputError(
-            "--sheet applies to Excel files only.",
-            where=str(path),
-            fix="Leave out --sheet for a CSV file, or import the .xlsx workbook.",
-        )
-    return _csv_records(path)
+from marketscout.sources.read import to_number
+from marketscout.sources.records import Records, read_records
 
 
 def _first(mask: pd.Series) -> int | None:
@@ -102,14 +36,19 @@ class UserTable:
     headers: dict[str, str]  # key -> header as written
     repeated: frozenset[str]  # keys whose header appears more than once
     header_row: int = 1
+    sheet_hint: str = ""  # for a workbook of several sheets: how to read another one
 
     @classmethod
     def read(cls, path: Path | str, sheet: str | None = None) -> UserTable:
         """Read the first non-blank row as the header and the non-blank rows below it."""
         path = Path(path)
-        records = [(n, cells) for n, cells in read_records(path, sheet) if any(cells)]
+        found = read_records(path, sheet)
+        hint = found.sheet_hint() if sheet is None else ""
+        records = [(n, cells) for n, cells in found.rows if any(cells)]
         if not records:
-            raise InputError("The file is empty.", where=str(path), fix="Check the export step.")
+            raise InputError("The file is empty." + hint, where=_place(path, found),
+                             fix="Check the export step." + _sheet_fix(found, sheet))
+        _reject_nul(path, found, records)
         header_row, header = records[0]
         keys, headers, repeated = _header_keys(header)
         rows = []
@@ -120,12 +59,12 @@ class UserTable:
             rows.append(cells[: len(keys)] + [""] * (len(keys) - len(cells)))
         if not rows:
             raise InputError(
-                "The file has a header but no data rows.",
-                where=f"{path}, row {header_row + 1}",
-                fix="Add one row per country below the header.",
+                "The file has a header but no data rows." + hint,
+                where=f"{_place(path, found)}, row {header_row + 1}",
+                fix="Add one row per country below the header." + _sheet_fix(found, sheet),
             )
         frame = pd.DataFrame(rows, columns=keys, index=[n for n, _ in records[1:]], dtype=str)
-        return cls(path, frame, headers, frozenset(repeated), header_row)
+        return cls(path, frame, headers, frozenset(repeated), header_row, hint)
 
     @property
     def header_place(self) -> str:
@@ -165,6 +104,7 @@ class UserTable:
         fix = f"Add a column '{names[0]}'{also}. Columns present: {', '.join(present) or 'none'}."
         if len(present) == 1 and any(sep in present[0] for sep in " |:/"):
             fix += " The whole header is one column: separate fields with , or ; or a tab."
+        fix += self.sheet_hint
         self.fail(f"Missing column '{names[0]}'{also}.{found}", self.header_place, None, fix)
 
     def text(self, column: str, *, required: bool = True) -> pd.Series:
@@ -271,6 +211,31 @@ class UserTable:
             where=f"{self.path}, rows {rows[0]} and {rows[1]}, column(s) {', '.join(keys)}",
             fix="Keep one row per key (a name and its code count as the same country).",
         )
+
+
+def _place(path: Path, found: Records) -> str:
+    return f"{path}, sheet '{found.sheet}'" if found.sheet is not None else str(path)
+
+
+def _sheet_fix(found: Records, sheet: str | None) -> str:
+    if len(found.sheets) < 2:
+        return ""
+    return f" Sheets in the workbook: {', '.join(found.sheets)} (--sheet NAME)."
+
+
+def _reject_nul(path: Path, found: Records, records: list[tuple[int, list[str]]]) -> None:
+    """A NUL byte in a cell makes a header match no column (a column silently missing) or a
+    value unreadable: name the cell instead."""
+    for number, cells in records:
+        for column, cell in enumerate(cells, start=1):
+            if "\x00" in cell:
+                kind = "header cell" if number == records[0][0] else "cell"
+                raise InputError(
+                    f"The {kind} {cell.replace(chr(0), '<NUL>')[:40]!r} holds NUL bytes.",
+                    where=f"{_place(path, found)}, row {number}, column {column}",
+                    fix="Retype that cell, or save the file again as CSV UTF-8; NUL bytes come "
+                    "from a text file saved as UTF-16 without its mark, or from a broken "
+                    "export.")
 
 
 def _header_keys(header: list[str]) -> tuple[list[str], dict[str, str], set[str]]:

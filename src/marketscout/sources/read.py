@@ -6,6 +6,7 @@ Row numbers in messages are the line numbers a spreadsheet shows (header = row 1
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import gzip
@@ -60,12 +61,35 @@ def _single_member(names: list[str], path: Path) -> str:
     return tables[0]
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding: UTF-8 (with or without BOM), else Latin-1 (always decodes)."""
+def decode(data: bytes, *, where: str | None = None) -> tuple[str, str]:
+    """Text and encoding: UTF-16 with a byte-order mark (Excel's "Unicode text"), UTF-8
+    (with or without BOM), else Latin-1 (always decodes). Text with NUL bytes and no mark is
+    UTF-16 or UTF-32 without a BOM, or not text at all: refused rather than read as garbage."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return _decode(data, "utf-32", where), "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(data, "utf-16", where), "utf-16"
+    head = data[:4096]
+    if head.count(b"\x00") > len(head) // 10:  # a stray NUL is named by the table's checks
+        raise InputError(
+            "The file's encoding is not supported: it holds NUL bytes but no byte-order mark "
+            "(UTF-16 or UTF-32 without a BOM, or not a text file).",
+            where=where,
+            fix="Save it as CSV UTF-8 (Excel: File > Save As > 'CSV UTF-8'), or as Unicode "
+            "text with its byte-order mark, or import the .xlsx workbook.")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+def _decode(data: bytes, encoding: str, where: str | None) -> str:
+    try:
+        return data.decode(encoding)  # the codec reads and drops the byte-order mark
+    except UnicodeDecodeError as exc:
+        raise InputError(f"The file says it is {encoding.upper()} but byte {exc.start} is not "
+                         "valid there.", where=where,
+                         fix="Save it again as CSV UTF-8 from your spreadsheet program.") from exc
 
 
 def sniff_separator(text: str) -> str:
@@ -87,7 +111,7 @@ def read_csv(
     member: str | None = None,
 ) -> pd.DataFrame:
     """A CSV as text columns (no type guessing), with the required columns checked."""
-    text, _ = decode(read_bytes(path, member))
+    text, _ = decode(read_bytes(path, member), where=str(path))
     separator = sep or sniff_separator("\n".join(text.splitlines()[skiprows:]))
     try:
         frame = pd.read_csv(
@@ -118,7 +142,7 @@ def read_csv(
 
 def read_grid(path: Path, *, sep: str | None = None) -> pd.DataFrame:
     """A headerless CSV (wide layouts) as text cells; frame row i is spreadsheet row i + 1."""
-    text, _ = decode(read_bytes(path))
+    text, _ = decode(read_bytes(path), where=str(path))
     try:
         frame = pd.read_csv(
             io.StringIO(text),

@@ -1,4 +1,4 @@
-"""CORDIS (European Commission): who took part in which Horizon 2020 / Horizon Europe project.
+"""CORDIS participations files: who took part in which Horizon 2020 / Horizon Europe project.
 
 One row per participation: project, organisation, country, role, organisation type and EU
 contribution. Rows without a country cannot count for any market and are dropped (counted
@@ -14,9 +14,8 @@ import pandas as pd
 
 from marketscout.countries import to_iso3
 from marketscout.errors import InputError
-from marketscout.provenance import Provenance
-from marketscout.sources import Parsed, finish
-from marketscout.sources._read import (
+from marketscout.sources import Parsed, finish, publishers
+from marketscout.sources.read import (
     read_csv,
     reject_duplicates,
     require_columns,
@@ -30,23 +29,8 @@ PARTICIPATION_COLUMNS = [
 H2020_COLUMNS = ("rcn", "role", "pic", "type", "contribution", "country", "start_year")
 HE_COLUMNS = ("projectID", "organisationID", "country", "role", "activityType", "ecContribution")
 
-H2020 = Provenance(
-    source_id="cordis_h2020",
-    title="Horizon 2020 participations (cordis-h2020organizations, cordis-h2020projects)",
-    publisher="European Commission (CORDIS)",
-    url="https://data.europa.eu/data/datasets/cordish2020projects",
-    licence="CC BY 4.0 (EU reuse policy); re-publication MIT",
-    edition="dump of 2020-12-14",
-    republisher="github zambujo/eunets data/h2020.csv.gz @f1bec7e0",
-)
-HORIZON_EUROPE = Provenance(
-    source_id="cordis_horizon_europe",
-    title="Horizon Europe participations (organization.csv)",
-    publisher="European Commission (CORDIS)",
-    url="https://data.europa.eu/data/datasets/cordis-eu-research-projects-under-horizon-europe-2021-2027",
-    licence="CC BY 4.0 (EU reuse policy)",
-    edition="CORDIS bulk download",
-)
+H2020 = publishers.provenance("cordis_h2020")
+HORIZON_EUROPE = publishers.provenance("cordis_horizon_europe")
 
 
 def parse_h2020(participations_path: Path, programme_parts_path: Path | None = None) -> Parsed:

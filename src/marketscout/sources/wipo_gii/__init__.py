@@ -1,9 +1,11 @@
-"""WIPO Global Innovation Index: one edition's full-data workbook, from a URL or a file.
+"""WIPO Global Innovation Index: one edition's full-data workbook from a URL or a file
+(`marketscout data update gii`), and the files the snapshot is built from (the 2019
+full-data export, `full_data`; the 2011-2022 panel, `panel`).
 
 WIPO publishes each edition's data at a new address (no stable pattern), so the default URL
 is the GII home page and the workbook's own URL must be given once: with
 `MARKETSCOUT_GII_URL`, the `[urls] gii` key of config.toml, or `--file` for a local copy.
-The workbook is read by `wipo_gii.parse_gii_wide` (WIPO's full-data export layout).
+The workbook is read by `full_data.parse_gii_wide` (WIPO's full-data export layout).
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from urllib.parse import urlsplit
 from marketscout.errors import DownloadError, InputError
 from marketscout.sources import Parsed
 from marketscout.sources._download import retrieved_on
-from marketscout.sources.registry import Source, UpdateContext
-from marketscout.sources.wipo_gii import parse_gii_wide
+from marketscout.sources.registry import UpdateContext, declare
+from marketscout.sources.wipo_gii.full_data import parse_gii_wide
+from marketscout.sources.wipo_gii.panel import parse_gii_panel
 
-DEFAULT_URL = "https://www.wipo.int/global_innovation_index/en/"
+__all__ = ["SOURCE", "parse_gii_panel", "parse_gii_wide"]
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".zip")
 
 
@@ -68,13 +72,5 @@ def _with(parsed: Parsed, *, url: str, retrieved: str) -> Parsed:
     return Parsed(parsed.tables, replace(parsed.provenance, url=url, retrieved=retrieved))
 
 
-SOURCE = Source(
-    id="gii",
-    name="Global Innovation Index (full-data workbook)",
-    publisher="WIPO",
-    default_url=DEFAULT_URL,
-    licence="WIPO GII terms of use (attribution)",
-    update=update,
-    note="Needs the edition's workbook URL (MARKETSCOUT_GII_URL) or --file.",
-    accepts_file=True,
-)
+
+SOURCE = declare("gii", update)

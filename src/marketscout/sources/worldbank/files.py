@@ -1,4 +1,4 @@
-"""World Bank: the WDI panel (six indicators) and the bulk-download CSV layout.
+"""World Bank files: the WDI panel (six indicators) and the bulk-download CSV layout.
 
 Both files mix real economies with aggregates (regions, income groups, World); only
 economies are kept, so an aggregate can never become a candidate market.
@@ -14,9 +14,8 @@ import pandas as pd
 
 from marketscout.countries import is_aggregate, to_iso3
 from marketscout.errors import InputError
-from marketscout.provenance import Provenance
-from marketscout.sources import Parsed, finish
-from marketscout.sources._read import (
+from marketscout.sources import Parsed, finish, publishers
+from marketscout.sources.read import (
     decode,
     read_bytes,
     read_csv,
@@ -39,24 +38,8 @@ BULK_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Cod
 # column is never read and "NA" is treated as missing only in region and income.
 _NA_TEXT = {"", "NA"}
 
-WDI_PANEL = Provenance(
-    source_id="wb_wdi",
-    title="World Development Indicators: GDP (PPP), GDP per capita (PPP), GDP growth, "
-    "population, FDI net inflows (% of GDP), trade openness",
-    publisher="World Bank",
-    url="https://databank.worldbank.org/source/world-development-indicators",
-    licence="CC BY 4.0",
-    edition="WDI",
-    republisher="github mark-andrews/isdsr-pkg data/wdi_panel.rda @80fcd62 (as CSV, unchanged)",
-)
-WDI_BULK = Provenance(
-    source_id="wb_bulk",
-    title="World Development Indicators",
-    publisher="World Bank",
-    url="https://data.worldbank.org/indicator",
-    licence="CC BY 4.0",
-    edition="WDI",
-)
+WDI_PANEL = publishers.provenance("wb_wdi")
+WDI_BULK = publishers.provenance("wb_bulk")
 
 
 def parse_wdi_panel(path: Path) -> Parsed:
