@@ -11,7 +11,7 @@ import pandas as pd
 
 from marketscout.plan import vocab
 from marketscout.plan.forms import first_row, market_lists, nulls, parse_date, split_list
-from marketscout.sources._table import UserTable
+from marketscout.sources.table import UserTable
 
 # store column -> accepted headers (the first is what `plan register export` writes)
 FIELDS: dict[str, tuple[str, ...]] = {

@@ -1,6 +1,6 @@
 """One record typed in a web form or on the command line, checked by the file reader's own rules.
 
-`FormTable` is the user-file reader `sources._table.UserTable` (a private module, imported here
+`FormTable` is the user-file reader `sources.table.UserTable` (imported here
 on purpose: one set of checks and messages for files and forms) over a single row, whose
 errors name the form field instead of a spreadsheet row.
 """
@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from marketscout.errors import InputError
-from marketscout.sources._table import UserTable
+from marketscout.sources.table import UserTable
 
 LIST_SEPARATORS = re.compile(r"\s*[;,|]\s*")
 

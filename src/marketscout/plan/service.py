@@ -17,7 +17,7 @@ from marketscout.plan.effort import COUNTED, Period
 from marketscout.plan.indicators import series
 from marketscout.plan.lists import ListVersion
 from marketscout.plan.propose import Proposal, ProposalOptions, needed_ids, propose, to_records
-from marketscout.sources._table import UserTable
+from marketscout.sources.table import UserTable
 from marketscout.store import Store
 
 

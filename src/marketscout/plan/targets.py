@@ -13,7 +13,7 @@ import pandas as pd
 from marketscout.plan import vocab
 from marketscout.plan.forms import first_row, nulls, records
 from marketscout.plan.register import _value, utcnow
-from marketscout.sources._table import UserTable
+from marketscout.sources.table import UserTable
 from marketscout.store import Store
 
 FIELDS: dict[str, tuple[str, ...]] = {
