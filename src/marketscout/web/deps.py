@@ -21,6 +21,7 @@ from marketscout import __version__
 from marketscout.reports.html import format_number
 from marketscout.settings import Settings
 from marketscout.store import Store, open_store
+from marketscout.web.csrf import csrf_token, with_csrf_cookie
 from marketscout.web.ranking import Ranker, RankQuery, parse_query
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -62,8 +63,17 @@ QueryDep = Annotated[RankQuery, Depends(get_rank_query)]
 
 
 def render(request: Request, template: str, context: Mapping[str, Any] | None = None,
-           status_code: int = 200) -> HTMLResponse:
-    """Render a page template (extending base.html) with `request` and `context`."""
+           status_code: int = 200, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+    """Render a page template (extending base.html) with `request` and `context`.
+
+    Every page gets `user` (the logged-in user, or None) and `csrf_token` for its forms (the
+    navigation's logout button is one); the CSRF cookie is set when the client had none.
+    """
+    values = {"user": getattr(request.state, "user", None),
+              "csrf_token": csrf_token(request), **(context or {})}
     response: HTMLResponse = templates.TemplateResponse(
-        request, template, dict(context or {}), status_code=status_code)
+        request, template, values, status_code=status_code, headers=dict(headers or {}))
+    with_csrf_cookie(request, response)
     return response
+
+
