@@ -32,7 +32,7 @@ from marketscout.survey.associations import (
 )
 from marketscout.survey.borda import points, summary, weighted_borda
 from marketscout.survey.checks import FormError, Problem
-from marketscout.survey.invitations import (
+from marketscout.survey.links import (
     Invitation,
     find_invitation,
     invitations,

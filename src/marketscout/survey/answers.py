@@ -17,7 +17,7 @@ from marketscout.survey import borda
 from marketscout.survey.associations import find_association
 from marketscout.survey.catalogue import LANGUAGES
 from marketscout.survey.checks import FormError, Problem, text_problem
-from marketscout.survey.invitations import Invitation
+from marketscout.survey.links import Invitation
 from marketscout.survey.names import lookup
 from marketscout.survey.rounds import (
     Round,
@@ -32,6 +32,10 @@ MAX_SECTOR = 200
 MAX_COMMENT = 2000
 # "Germany (DEU)": the form's country list shows names with their code in brackets
 CODED = re.compile(r"^(.*\S)?\s*\(([A-Za-z]{3})\)$")
+
+
+CLOSED_FIX = "Contact the agency that invited you if your answer is missing."
+IMPORT_FIX = "Import offline answers before the round closes, or open a new round for them."
 
 
 class RoundClosedError(InputError):
@@ -49,9 +53,7 @@ class Answer:
     via: str = "web"
 
 
-def refuse_if_closed(found: Round, now: datetime | None = None,
-                     fix: str = "Contact the agency that invited you if your answer is missing.",
-                     ) -> None:
+def refuse_if_closed(found: Round, now: datetime | None = None, fix: str = CLOSED_FIX) -> None:
     """Raise a clear message if the round is closed."""
     if not found.is_open(now):
         raise RoundClosedError(
@@ -71,6 +73,11 @@ def _resolve(text: str, markets: tuple[str, ...]) -> str | None:
         return next((iso for lang in LANGUAGES if (iso := lookup(text, lang, markets))), None)
 
 
+def _everyone() -> tuple[str, ...]:
+    """Every market a name may denote (the home country too, to say it is the home)."""
+    return tuple(iso for iso, _ in market_choices())
+
+
 def _market_problem(box: int, text: str, allowed: set[str], found: Round,
                     seen: dict[str, int]) -> tuple[str | None, Problem | None]:
     """The market typed in `box`, or the problem with it."""
@@ -78,7 +85,7 @@ def _market_problem(box: int, text: str, allowed: set[str], found: Round,
     bad = text_problem(text, where, "market")
     if bad:
         return None, bad
-    iso = _resolve(text, tuple(sorted(allowed)))
+    iso = _resolve(text, _everyone())
     if iso is None:
         close = countries.suggestions(text)
         key = "unknown_country_hint" if close else "unknown_country"
@@ -113,13 +120,14 @@ def market_problems(raw: Sequence[str], found: Round) -> tuple[tuple[str, ...], 
             problems.append(problem)
         elif iso:
             seen[iso] = box
+    problems.sort(key=lambda p: int(p.field.rsplit("-", 1)[1]))  # in the order of the boxes
     return tuple(seen), problems
 
 
 def parse_market(text: str, where: str) -> str:
     """ISO3 of a market typed as a name, a code, or 'Name (ISO)' from the country list."""
     text = " ".join(str(text).split())
-    iso = _resolve(text, tuple(c for c, _ in market_choices()))
+    iso = _resolve(text, _everyone())
     if iso is None:
         close = countries.suggestions(text)
         hint = f"Did you mean {', '.join(close)}? " if close else ""
@@ -185,6 +193,15 @@ def _replace(found: Round, association_id: int, answer: Answer, now: datetime,
     return statements
 
 
+def _refuse_if_closed_meanwhile(store: Store, round_id: int, fix: str = CLOSED_FIX) -> None:
+    """After a guarded write stored nothing: the round closed between the check and the
+    write (its close may be stamped after this answer's time, so compare nothing: refuse),
+    unless a later answer of the same association replaced this one in an open round."""
+    now_round = get_round(store, round_id)
+    if now_round.closed_at is not None or not now_round.is_open():
+        refuse_if_closed(now_round, now_round.closes_at, fix)
+
+
 def _stored(store: Store, round_id: int, association_id: int, stamp: datetime) -> bool:
     frame = store.query("SELECT count(*) AS n FROM survey_response WHERE round_id = ? AND "
                         "association_id = ? AND updated_at = ?",
@@ -203,8 +220,8 @@ def submit_answer(
     stamp = now or utcnow()
     aid = invitation.association.association_id
     store.write(_replace(found, aid, answer, stamp))
-    if not _stored(store, found.round_id, aid, stamp):  # closed while this was checked
-        refuse_if_closed(get_round(store, found.round_id), stamp)
+    if not _stored(store, found.round_id, aid, stamp):
+        _refuse_if_closed_meanwhile(store, found.round_id)
     return Answer(answer.markets, answer.sector, answer.comment, stamp, "web")
 
 
@@ -270,8 +287,7 @@ def import_answers(store: Store, round_id: int, path: Path | str, sheet: str | N
     path = Path(path)
     frame = parse_survey(path, sheet=sheet).tables["survey"]
     found = get_round(store, round_id)
-    refuse_if_closed(found, now, "Import offline answers before the round closes, or open a "
-                     "new round for them.")
+    refuse_if_closed(found, now, IMPORT_FIX)
     _check_rows(frame, found, path)
     stamp = now or utcnow()
     statements: list[tuple[str, list[object]]] = []
@@ -294,7 +310,7 @@ def import_answers(store: Store, round_id: int, path: Path | str, sheet: str | N
         statements += _replace(found, aid, answer, stamp)
     store.write(statements)
     if not (frame.empty or _stored(store, found.round_id, aid, stamp)):
-        refuse_if_closed(get_round(store, found.round_id), stamp)  # closed meanwhile
+        _refuse_if_closed_meanwhile(store, found.round_id, IMPORT_FIX)
     return int(keys.nunique())
 
 

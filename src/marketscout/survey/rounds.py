@@ -20,8 +20,8 @@ T = TypeVar("T")
 
 MAX_MARKETS_LIMIT = 20  # more than 20 ordered markets is no longer a "key market" answer
 # A round runs for weeks or months; a closing date years ahead is a typo (9999-12-31 made
-# the admin pages fail, issue 17), so it must fall within this many days of today.
-MAX_OPEN_DAYS = 5 * 366
+# the admin pages fail, issue 17), so it must fall within this many years of today.
+MAX_OPEN_YEARS = 5
 MAX_TITLE = 200
 MAX_ROUND_ID = 2**31 - 1  # the store's INTEGER
 
@@ -58,6 +58,14 @@ def next_id(store: Store) -> int:
     return int(store.query("SELECT nextval('survey_id_seq') AS id")["id"].iloc[0])
 
 
+def latest_closing(today: date) -> date:
+    """The latest closing date a round created `today` may have (29 February: the 28th)."""
+    try:
+        return today.replace(year=today.year + MAX_OPEN_YEARS)
+    except ValueError:  # 29 February, in a year that has none
+        return today.replace(year=today.year + MAX_OPEN_YEARS, day=28)
+
+
 def parse_closing_date(text: str | date, today: date) -> date:
     """A closing date given as YYYY-MM-DD, from `today` to MAX_OPEN_DAYS later."""
     if isinstance(text, date):
@@ -68,12 +76,13 @@ def parse_closing_date(text: str | date, today: date) -> date:
         except ValueError as exc:
             raise InputError(f"The closing date {text!r} is not a date.", where="closes_on",
                              fix="Give it as YYYY-MM-DD, e.g. 2025-06-30.") from exc
-    latest = today + timedelta(days=MAX_OPEN_DAYS)
+    latest = latest_closing(today)
     if closing < today:
         raise InputError(f"The closing date {closing} is in the past.", where="closes_on",
                          fix="Give today or a later date.")
     if closing > latest:
-        raise InputError(f"The closing date {closing} is more than 5 years ahead.",
+        raise InputError(f"The closing date {closing} is more than {MAX_OPEN_YEARS} years "
+                         "ahead.",
                          where="closes_on", fix=f"Give a date up to {latest}.")
     return closing
 

@@ -13,7 +13,7 @@ import pkgutil
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -22,6 +22,7 @@ from marketscout import __version__
 from marketscout.errors import MarketscoutError
 from marketscout.settings import Settings, load_settings
 from marketscout.web import errors, logs, routes
+from marketscout.web.deps import store_scope
 from marketscout.web.middleware import BodySizeLimit, SecurityHeaders
 from marketscout.web.ranking import Ranker
 from marketscout.web.upload import Bounds
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, *, host: str = "127.0.0.1") -> 
         # so only the schema is served (at /openapi.json).
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(store_scope)],  # one store per request at most, closed after
     )
     app.state.settings = settings or load_settings()
     app.state.bind_host = host

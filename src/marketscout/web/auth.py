@@ -27,9 +27,9 @@ from fastapi import Depends, HTTPException, Request
 
 from marketscout import access, survey
 from marketscout.access import User
-from marketscout.store import open_store
 from marketscout.survey import Invitation
-from marketscout.survey.invitations import TOKEN_PATTERN
+from marketscout.survey.links import TOKEN_PATTERN
+from marketscout.web.deps import request_store
 from marketscout.web.security import session_id
 
 OPTIONS_TTL = 10.0  # seconds: settings saved by another process show within this time
@@ -48,8 +48,7 @@ def sync_bootstrap_once(request: Request) -> None:
     state = request.app.state
     if getattr(state, "bootstrap_synced", False):
         return
-    with open_store(state.settings.db_path) as store:
-        access.sync_bootstrap(store, state.settings.admin_password)
+    access.sync_bootstrap(request_store(request), state.settings.admin_password)
     state.bootstrap_synced = True
 
 
@@ -62,8 +61,7 @@ def current_user(request: Request) -> User | None:
     session = session_id(request)
     if session:
         sync_bootstrap_once(request)
-        with open_store(request.app.state.settings.db_path) as store:
-            user = access.session_user(store, session)
+        user = access.session_user(request_store(request), session)
     request.state.user = user
     return user
 
@@ -73,8 +71,7 @@ def options(request: Request) -> dict[str, str]:
     state = request.app.state
     cached = getattr(state, "options_cache", None)
     if cached is None or time.monotonic() - cached[0] > OPTIONS_TTL:
-        with open_store(state.settings.db_path) as store:
-            cached = (time.monotonic(), access.load_options(store))
+        cached = (time.monotonic(), access.load_options(request_store(request)))
         state.options_cache = cached
     found: dict[str, str] = cached[1]
     return found
@@ -135,8 +132,7 @@ def require_respondent(request: Request, token: str) -> Invitation:
     """The invitation that `token` (in the path) opens; 404 for any other token."""
     found = None
     if TOKEN_PATTERN.fullmatch(token):
-        with open_store(request.app.state.settings.db_path) as store:
-            found = survey.find_invitation(store, token)
+        found = survey.find_invitation(request_store(request), token)
     if found is None:
         raise HTTPException(404, NOT_FOUND)
     return found

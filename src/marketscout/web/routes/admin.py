@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -11,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from marketscout import survey
 from marketscout.errors import InputError
 from marketscout.survey.associations import MAX_WEIGHT, MIN_WEIGHT
-from marketscout.survey.rounds import MAX_MARKETS_LIMIT, MAX_OPEN_DAYS
+from marketscout.survey.rounds import MAX_MARKETS_LIMIT, latest_closing
 from marketscout.web.auth import Admin
 from marketscout.web.csrf import CSRF_FIELD, check_csrf
 from marketscout.web.deps import StoreDep, render
@@ -29,7 +28,7 @@ def _home(request: Request, store: StoreDep, status_code: int = 200, **extra: An
     today = survey.utcnow().date()
     context = {"nav": "admin", "admin_nav": "rounds", "rounds": rounds,
                "associations": survey.list_associations(store), "max_limit": MAX_MARKETS_LIMIT,
-               "today": today, "latest": today + timedelta(days=MAX_OPEN_DAYS),
+               "today": today, "latest": latest_closing(today),
                "weights": (MIN_WEIGHT, MAX_WEIGHT)}
     return render(request, "admin/index.html", context | extra, status_code=status_code)
 

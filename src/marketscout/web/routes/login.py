@@ -9,10 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from marketscout import access
 from marketscout.access import sessions
-from marketscout.store import open_store
 from marketscout.web.auth import Analyst, Public, UserDep, sync_bootstrap_once
 from marketscout.web.csrf import CSRF_FIELD, check_csrf
-from marketscout.web.deps import SettingsDep, StoreDep, render
+from marketscout.web.deps import SettingsDep, StoreDep, render, request_store
 from marketscout.web.middleware import GuardedRoute
 from marketscout.web.security import (
     clear_session_cookie,
@@ -82,8 +81,7 @@ def login(request: Request, store: StoreDep, settings: SettingsDep, csrf: CsrfFi
 def logout(request: Request, csrf: CsrfField = "") -> Response:
     """End the session at once and forget its cookie."""
     check_csrf(request, csrf)
-    with open_store(request.app.state.settings.db_path) as store:
-        access.end_session(store, session_id(request))
+    access.end_session(request_store(request), session_id(request))
     response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(response)
     return response
