@@ -7,8 +7,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 import uvicorn

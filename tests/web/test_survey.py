@@ -22,9 +22,8 @@ from survey_support import (
     new_round,
 )
 
-from marketscout import survey
+from marketscout import access, survey
 from marketscout.store import Store
-from marketscout import access
 from marketscout.web import csrf as web_csrf
 from marketscout.web import middleware, security
 

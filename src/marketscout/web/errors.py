@@ -86,7 +86,8 @@ def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if not wants_html(request):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
     fix = "Check the address, or go back to the overview."
-    return error_response(request, exc.status_code, str(exc.detail), None, fix, headers)
+    return error_response(request, exc.status_code, str(exc.detail), request.url.path, fix,
+                          headers)
 
 
 def validation_error(request: Request, exc: RequestValidationError) -> Response:
