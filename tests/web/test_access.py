@@ -114,7 +114,7 @@ def test_every_state_changing_route_refuses_anonymous_callers_and_respondents(
                   "repeat": "p" * 20, "read_access": "open"}, follow_redirects=False)
         assert _refused(response), (row, response.status_code, response.text[:300])
         tried += 1
-    assert tried >= 15
+    assert tried >= 14  # 12 admin routes, the import and logout, and any added since
     assert _digest(world["folder"]) == before  # nothing changed
 
 

@@ -12,6 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from marketscout import access
 from marketscout.countries import candidates
 from marketscout.provenance import Provenance
 from marketscout.settings import load_settings
@@ -137,6 +138,8 @@ def test_data_page_shows_status_and_provenance(reader: Any, analyst: Any) -> Non
 
 def test_an_upload_without_a_login_is_refused_and_loads_nothing(client: Any) -> None:
     assert 'name="csrf_token"' not in page(client, "/data")  # no upload form to fill in
+    with open_store(load_settings().db_path) as store:  # so that /login shows its form
+        access.add_user(store, "ana", access.ANALYST, "a long passphrase")
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
     assert token
     response = client.post("/data/import", data={"kind": "gii", CSRF_FIELD: token.group(1)},
