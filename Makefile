@@ -16,6 +16,7 @@ bench:
 	$(PY) bench/bench_rank.py
 	$(PY) bench/bench_calls.py
 	$(PY) bench/bench_dsm.py
+	$(PY) bench/bench_dsm_spark.py
 	$(PY) bench/bench_web_rerank.py
 
 snapshot:

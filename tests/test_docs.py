@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import typer.main
 
 from marketscout.cli import app, load_all
@@ -55,3 +56,32 @@ def test_help_summaries_are_the_commands_own() -> None:
 
     for name, command in load_all().items():
         assert (command.help or "").strip().splitlines()[0] == COMMANDS[name][1], name
+
+
+def python_blocks(page: Path) -> list[str]:
+    """The ```python blocks of a docs page."""
+    text = page.read_text(encoding="utf-8")
+    return [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+
+
+@pytest.fixture(scope="module")
+def example_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One data folder for the examples (built from the snapshot by the first one)."""
+    return tmp_path_factory.mktemp("examples") / "home"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", range(len(python_blocks(DOCS / "python-api.md"))))
+def test_every_python_api_example_runs(n: int, example_home: Path) -> None:
+    """docs/python-api.md: each block runs as written from the repository root, on the
+    embedded snapshot, with no error."""
+    import os
+    import subprocess
+    import sys
+
+    code = python_blocks(DOCS / "python-api.md")[n]
+    env = os.environ | {"MARKETSCOUT_HOME": str(example_home)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=DOCS.parent, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"block {n}:\n{code}\n{done.stderr[-3000:]}"
+    assert done.stdout.strip(), f"block {n} printed nothing"

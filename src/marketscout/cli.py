@@ -29,8 +29,9 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
                                 "criteria, with sources."),
     "data": (("data", "data_import", "data_update"),
              "Inspect, import and update the data behind the criteria."),
-    "dsm": (("dsm", "dsm_synth"), "Realistic export opportunities in product-level trade data "
-                                  "(Decision Support Model)."),
+    "dsm": (("dsm", "dsm_synth", "dsm_robust"),
+            "Realistic export opportunities in product-level trade data "
+            "(Decision Support Model)."),
     "collab": (("collab",), "Horizon collaboration analytics: pairs, country profiles, third "
                             "countries, the country network."),
     "partners": (("collab",), "Find organisations in a market whose Horizon projects match a "

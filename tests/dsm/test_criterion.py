@@ -81,3 +81,28 @@ def test_store_result_is_memoised_for_a_file_store(tmp_path: Path) -> None:
         assert store_result(store, "LTU", config=COMPLETE) is first
         hw.load_inputs(store)  # a new load: the memo no longer applies
         assert store_result(store, "LTU", config=COMPLETE) is not first
+
+
+def test_top_opportunities_by_section_with_names(complete: Store) -> None:
+    """The market profile's table: DEU's four opportunities (hand world) are all in HS
+    chapters 01-04, section I; POL's motor (850110) is in section XVI, shown first as it
+    holds POL's larger potential (10 against 0)."""
+    deu = top_opportunities(complete, "LTU", "DEU", config=COMPLETE, per_section=3)
+    assert list(deu["hs_section"].unique()) == ["I Live animals; animal products"]
+    assert len(deu) == 3  # at most three per section
+    pol = top_opportunities(complete, "LTU", "POL", config=COMPLETE)
+    assert pol["hs_section"].str.split().str[0].tolist() == ["XVI", "I"]
+    assert "WCO HS" in pol.attrs["source"]
+
+
+def test_expected_value_option(complete: Store) -> None:
+    candidates = ["DEU", "POL", "FIN"]
+    point = criterion.compute(complete, "LTU", candidates,
+                              config=replace(COMPLETE, criterion_measure="count"))
+    mean = criterion.compute(complete, "LTU", candidates, config=replace(
+        COMPLETE, criterion_measure="count", criterion_expected_draws=200))
+    assert "expected count over 200 draws" in mean.notes[0]
+    assert mean.values["FIN"] == 0.0
+    # DEU's HHI exemptions and P5's size sit near their thresholds: under ±20 % draws its
+    # expected count differs from the point value, but stays within 0..5 product-markets
+    assert 0 < mean.values["DEU"] <= 5 and mean.values["DEU"] != point.values["DEU"]

@@ -74,7 +74,13 @@ def test_run_table_csv_xlsx_parquet(run: Run, world: tuple[str, str], tmp_path: 
     book = tmp_path / "ltu.xlsx"
     assert hand(run, world, "run", "--format", "xlsx", "--output", str(book))[0] == 0
     assert pd.ExcelFile(book).sheet_names == ["About", "Funnel", "Markets", "Opportunities",
-                                              "Excluded", "Config"]
+                                              "By section", "By chapter", "Excluded",
+                                              "Config"]
+    opportunities = pd.read_excel(book, sheet_name="Opportunities", dtype={"HS6 product": str})
+    motors = opportunities[(opportunities["HS6 product"] == "850110")
+                           & (opportunities["Market (ISO3)"] == "POL")].iloc[0]
+    assert motors["Market"] == "Poland" and motors["HS section"] == "XVI"
+    assert str(motors["Product (HS6 description, BACI)"]).startswith("Electric motors")
     target = tmp_path / "ltu.parquet"
     assert hand(run, world, "run", "--format", "parquet", "--output", str(target))[0] == 0
     assert len(pd.read_parquet(target)) == 8
@@ -118,9 +124,9 @@ def test_all_exporters(run: Run, world: tuple[str, str], tmp_path: Path) -> None
 
 
 def test_on_the_embedded_sample(run: Run) -> None:
-    code, out, _ = run("dsm", "run", "--home", "ZAF")
-    assert code == 0
-    flat = " ".join(out.split())
+    code, out, err = run("dsm", "run", "--home", "ZAF", "--format", "csv")
+    assert code == 0 and "partial sample" not in out  # the CSV stays a plain table
+    flat = " ".join(err.split())  # warnings on the terminal whatever the format
     assert "partial sample" in flat and "short-term growth was not tested" in flat
 
 
@@ -142,6 +148,13 @@ def test_imports(run: Run, home: Path, tmp_path: Path, fixtures: Path) -> None:
     (("run", "--format", "xlsx"), "needs --output"),
     (("explain",), "Missing option '--market'"),
     (("run", "--home", "Narnia"), "Unknown country 'Narnia'"),
+    (("run", "--top", "0"), "'--top': Input should be greater than or equal to 1"),
+    (("run", "--top", "-1"), "'--top': Input should be greater than or equal to 1"),
+    (("run", "--engine", "spork"), "'spork' is not one of"),
+    (("run", "--output", "/nonexistent/dir/x.csv", "--format", "csv"), "does not exist"),
+    (("run", "--sectors", "/nonexistent/s.csv"), "Sector mapping file not found"),
+    (("robustness", "--draws", "0"), "'--draws': Input should be greater than or equal to 1"),
+    (("robustness", "--range", "hhi=0.1:0.2"), "Unknown threshold 'hhi'"),
 ])
 def test_errors_exit_2(run: Run, args: tuple[str, ...], message: str) -> None:
     code, out, err = run("dsm", *args)
@@ -154,3 +167,35 @@ def test_bad_config(run: Run, world: tuple[str, str], tmp_path: Path) -> None:
     bad.write_text("[filter2]\nhhi_max = 0.3\n", encoding="utf-8")
     code, _, err = run("dsm", "run", "--trade", world[0], "--config", str(bad))
     assert code == 2 and "belongs in [filter3]" in err
+
+
+def test_names_and_sectors(run: Run, world: tuple[str, str], tmp_path: Path) -> None:
+    mapping = tmp_path / "sectors.csv"
+    mapping.write_text("hs,sector\n01-04,Food\n85,Electrical\n", encoding="utf-8")
+    code, out, err = hand(run, world, "run", "--home", "LTU", "--format", "json", "--sectors",
+                          str(mapping))
+    assert code == 0, err
+    doc = json.loads(out)
+    motors = next(o for o in doc["opportunities"]
+                  if o["product"] == "850110" and o["market"] == "POL")
+    assert motors["market_name"] == "Poland" and motors["sector"] == "Electrical"
+    assert motors["product_name"].startswith("Electric motors")
+    # hand count (CELLS): 8 opportunities, 6 in chapters 01-04 (section I), 2 of 850110 (XVI)
+    whole = {r["hs_section"]: r["opportunities"] for r in doc["by_section"]
+             if r["market"] == "ALL"}
+    assert whole == {"I": 6, "XVI": 2}
+    sectors = {r["sector"]: r["opportunities"] for r in doc["by_sector"] if r["market"] == "ALL"}
+    assert sectors == {"Food": 6, "Electrical": 2}
+    code, out, _ = hand(run, world, "sectors", "--home", "LTU", "--by", "chapter", "--format",
+                        "csv")
+    table = pd.read_csv(io.StringIO(out), dtype={"hs_chapter": str})
+    assert code == 0 and table[table["market"] == "ALL"]["opportunities"].sum() == 8
+
+
+def test_robustness_command(run: Run, world: tuple[str, str]) -> None:
+    code, out, err = hand(run, world, "robustness", "--home", "LTU", "--draws", "50",
+                          "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["draws"] == 50 and doc["sensitivity"][0]["threshold"]
+    assert all(0 < o["p_reo"] <= 1 for o in doc["opportunities"])

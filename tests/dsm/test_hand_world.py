@@ -227,13 +227,17 @@ def test_no_macro_and_no_access_data_say_so(world: Path, store: Store) -> None:
 
 def test_risk_ratings(world: Path, inputs: Store, tmp_path: Path) -> None:
     """DEU rated 2, 2 and B: transformed (8-2)/7, (8-2)/7, (4-2)/3, mean 0.7937. POL has a
-    7 (the worst class). FIN has no rating: excluded unless whitelisted."""
+    7 (the worst class). FIN has no rating: kept and flagged by default, excluded with
+    risk_missing = "exclude" unless whitelisted."""
     csv = tmp_path / "risk.csv"
     csv.write_text("country,year,political_st,political_mlt,commercial\n"
                    "Germany,2021,2,2,B\nPOL,2021,7,5,\n", encoding="utf-8")
     parsed = parse_risk(csv)
     inputs.load(parsed.tables, parsed.provenance)
-    result = run(world, inputs)
+    kept = run(world, inputs).markets.set_index("market")
+    assert bool(kept.loc["FIN", "passed_filter1"])
+    assert kept.loc["FIN", "filter1_note"] == "no_risk_rating"
+    result = run(world, inputs, risk_missing="exclude")
     markets = result.markets.set_index("market")
     assert markets.loc["DEU", "risk_score"] == pytest.approx((6 / 7 * 2 + 2 / 3) / 3)
     assert dict(zip(result.excluded_markets["market"],
@@ -241,7 +245,8 @@ def test_risk_ratings(world: Path, inputs: Store, tmp_path: Path) -> None:
         "POL": "risk_worst_class", "FIN": "no_risk_rating"}
     # with one market left, it is its own tercile: green
     assert markets.loc["DEU", "access_class"] == "green" and len(result.opportunities) == 4
-    low = run(world, inputs, risk_min_score=0.8, risk_whitelist=("FIN",))
+    low = run(world, inputs, risk_min_score=0.8, risk_whitelist=("FIN",),
+              risk_missing="exclude")
     assert dict(zip(low.excluded_markets["market"], low.excluded_markets["filter1_reason"],
                     strict=True)) == {"DEU": "risk_score_low", "POL": "risk_worst_class"}
     assert not any("no country risk ratings" in w for w in low.warnings)

@@ -6,24 +6,30 @@ from pathlib import Path
 
 import typer
 
-from marketscout import countries, criteria
 from marketscout.cli import app
+from marketscout.commands import _rank_options as opt
 from marketscout.commands._common import Format, console, emit, rich_table, to_json, user_store
 
 
 @app.command("criteria")
 def show_criteria(
-    home: str = typer.Option("LTU", help="Home country (ISO3 or name)."),
-    year: int | None = typer.Option(None, help="Latest year to use (default: latest in store)."),
-    horizon_from: int | None = typer.Option(None, help="First project start year for horizon."),
-    exports_mean_years: int = typer.Option(1, help="Average exports over this many years."),
+    home: opt.Home = "LTU",
+    year: opt.Year = None,
+    horizon_from: opt.HorizonFrom = None,
+    exports_mean_years: opt.ExportsMeanYears = 1,
+    edition: opt.Edition = None,
+    min_coverage: opt.MinCoverage = None,
     fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json."),
     output: Path | None = typer.Option(None, help="Write to this file instead of the screen."),
 ) -> None:
     """Print each candidate market's value on each of the seven criteria, with sources."""
+    from marketscout import countries, criteria, priority
+
+    options = opt.build_options(year=year, horizon_from=horizon_from, edition=edition,
+                                exports_mean_years=exports_mean_years,
+                                min_coverage=min_coverage)
     with user_store() as store:
-        found = criteria.compute_all(store, home, year=year, horizon_from=horizon_from,
-                                     exports_mean_years=exports_mean_years)
+        found = priority.compute_criteria(store, home, options)
     frame = criteria.matrix(found, details=fmt is not Format.table)
     if fmt is Format.json:
         payload = {

@@ -1,36 +1,59 @@
 """`marketscout dsm ...`: the Decision Support Model's realistic export opportunities.
 
-`dsm_app` is the sub-app; other command modules may attach commands to it.
+`dsm_app` is the sub-app; other command modules may attach commands to it. The heavy
+libraries (pandas, DuckDB, Spark) are imported inside the commands, never at start-up.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
+from rich.console import Console
 from rich.markup import escape
 
 from marketscout.cli import app
 from marketscout.commands._common import console, emit, rich_table, to_json, user_store
-from marketscout.dsm.catalog import default_source
-from marketscout.dsm.config import load_config
-from marketscout.dsm.engine import DSMResult, run_dsm, run_dsm_all, trade_years
-from marketscout.dsm.explain import explain_market
-from marketscout.dsm.trade import TradeSource
-from marketscout.errors import DataNotAvailableError
-from marketscout.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from marketscout.dsm.config import DSMConfig
+    from marketscout.dsm.engine import DSMResult
+    from marketscout.dsm.sectors import SectorMap
+    from marketscout.dsm.trade import TradeSource
+    from marketscout.store import Store
 
 dsm_app = typer.Typer(help="Realistic export opportunities in product-level trade data "
                            "(Decision Support Model).", no_args_is_help=True)
 app.add_typer(dsm_app, name="dsm")
+# Warnings and progress go to standard error, so they show whatever the output format.
+err = Console(stderr=True)
 
 HOME = typer.Option("LTU", help="Home (exporting) country, ISO3 or name.")
-YEAR = typer.Option(None, help="Latest trade year (default: the latest in the data).")
-TRADE = typer.Option(None, "--trade", help="Trade files (BACI CSV/Parquet, folders or globs); "
-                     "default: the store's trade data. Repeat for several.")
-CONFIG = typer.Option(None, "--config", help="DSM thresholds (TOML); see docs/dsm.md.")
+YEAR = typer.Option(None, min=1900, max=2100,
+                    help="Latest trade year (default: the latest in the data).")
+TRADE = typer.Option(None, "--trade", help="Trade files (BACI CSV/Parquet, folders, "
+                     "year-partitioned Parquet datasets or globs); default: the store's trade "
+                     "data. Repeat for several.")
+CONFIG = typer.Option(None, "--config", help="DSM thresholds (TOML); default: the [dsm] "
+                      "table of the data folder's config.toml, if any. See docs/dsm.md.")
+
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+ENGINE = typer.Option(Engine.duckdb, "--engine", help="duckdb (this machine) or spark (the "
+                      "active or configured Spark session: spark-submit, a cluster's "
+                      "spark-defaults.conf; needs marketscout[spark]). Same results.")
+SECTORS = typer.Option(None, "--sectors", help="A sector mapping CSV (columns hs, sector; "
+                       "hs = an HS code or range such as 8401-8487): roll-ups by sector.")
 
 
 class RunFormat(StrEnum):
@@ -47,14 +70,42 @@ class ShortFormat(StrEnum):
     json = "json"
 
 
+def check_output(output: Path | None) -> None:
+    """Refuse an --output in a missing folder or onto a folder, before any work."""
+    from marketscout.errors import InputError
+
+    if output is None:
+        return
+    if output.is_dir():
+        raise InputError(f"--output {output} is a folder.", where="--output",
+                         fix="Give a file name, e.g. ltu_dsm.xlsx.")
+    if not output.parent.is_dir():
+        raise InputError(f"The folder of --output {output} does not exist.", where="--output",
+                         fix=f"Create {output.parent} first, or pick another path.")
+
+
 def _source(store: Store, trade: list[Path] | None) -> TradeSource:
+    from marketscout.dsm.catalog import default_source
+    from marketscout.dsm.trade import TradeSource
+
     return TradeSource.files(*trade) if trade else default_source(store)
 
 
+def _checked_source(trade: list[Path] | None) -> None:
+    """Trade files must exist (and be of one kind) before the store is opened."""
+    if trade:
+        from marketscout.dsm.relation import resolve_paths
+
+        resolve_paths([str(p) for p in trade])
+
+
 def _year(store: Store, source: TradeSource, year: int | None) -> int:
+    from marketscout.dsm.engine import trade_years
+    from marketscout.errors import DataNotAvailableError
+
     if year is not None:
         return year
-    years = trade_years(source, store)
+    years = trade_years(source, store)  # a scan of the year column: DuckDB is enough
     if not years:
         raise DataNotAvailableError(f"No trade data found in {source.label}.",
                                     fix="Pass --trade FILE or run `marketscout dsm import "
@@ -62,84 +113,142 @@ def _year(store: Store, source: TradeSource, year: int | None) -> int:
     return max(years)
 
 
-def _run(home: str, year: int | None, trade: list[Path] | None,
-         config: Path | None) -> DSMResult:
-    """Run the DSM on the user's store."""
+@contextmanager
+def stage_progress(title: str) -> Iterator[Any]:
+    """A Rich progress bar on standard error over the engine's stages."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from marketscout.dsm.engine import STAGES
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task(title, total=len(STAGES))
+
+        def step(stage: str) -> None:
+            done = list(STAGES).index(stage)
+            bar.update(task, completed=done, description=f"{title}: {stage}")
+
+        yield step
+
+
+def prepare(home: str, config: Path | None, trade: list[Path] | None,
+            output: Path | None = None) -> tuple[str, DSMConfig]:
+    """Every input checked before the heavy work: config, home, trade files, output."""
+    from marketscout import countries
+    from marketscout.dsm.config import load_config
+
     settings = load_config(config)
+    iso = countries.to_iso3(home, where="--home")
+    _checked_source(trade)
+    check_output(output)
+    return iso, settings
+
+
+def run_result(home: str, year: int | None, trade: list[Path] | None, config: Path | None,
+               engine: Engine = Engine.duckdb, output: Path | None = None) -> DSMResult:
+    """Run the DSM on the user's store, with a progress bar."""
+    from marketscout.dsm.engine import run_dsm
+
+    iso, settings = prepare(home, config, trade, output)
     with user_store(read_only=True) as store:
         source = _source(store, trade)
-        return run_dsm(source, home, _year(store, source, year), settings, store)
+        chosen = _year(store, source, year)
+        with stage_progress(f"DSM {iso} {chosen}") as step:
+            return run_dsm(source, iso, chosen, settings, store, engine=engine.value,
+                           progress=step)
 
 
-def _header(result: DSMResult) -> None:
+def show_warnings(result: Any) -> None:
+    """The run's headline and every warning, on standard error (shown for every format)."""
     mark = "[bold red]SYNTHETIC DATA[/] " if result.synthetic else ""
-    console.print(f"{mark}DSM for [bold]{result.home}[/], {result.year}; trade data: "
-                  f"{escape(result.source)} (values in thousand USD)", highlight=False)
+    err.print(f"{mark}DSM for [bold]{result.home}[/], {result.year}; trade data: "
+              f"{escape(result.source)} (values in thousand USD)", highlight=False)
     for warning in result.warnings:
-        console.print(f"[yellow]! {escape(warning)}[/]", highlight=False)
+        err.print(f"[yellow]! {escape(warning)}[/]", highlight=False)
 
 
 @dsm_app.command("run")
 def run(
     home: str = HOME, year: int | None = YEAR, trade: list[Path] | None = TRADE,
-    config: Path | None = CONFIG,
+    config: Path | None = CONFIG, engine: Engine = ENGINE,
     fmt: RunFormat = typer.Option(RunFormat.table, "--format",
                                   help="table, csv, json, xlsx or parquet."),
     output: Path | None = typer.Option(None, help="Write to this file (needed for xlsx and "
                                        "parquet)."),
-    top: int = typer.Option(20, help="Markets shown in the table."),
+    top: int = typer.Option(20, min=1, max=10_000, help="Markets shown in the table."),
+    sectors: Path | None = SECTORS,
     all_exporters: bool = typer.Option(False, "--all-exporters", help="Every exporter as home "
                                        "in one pass; the detail goes to --output (Parquet)."),
 ) -> None:
     """Find realistic export opportunities for the home country, market by market."""
     if all_exporters:
-        _run_all(year, trade, config, output)
+        _run_all(year, trade, config, output, engine)
         return
     if fmt in (RunFormat.xlsx, RunFormat.parquet) and output is None:
         raise typer.BadParameter(f"--format {fmt.value} needs --output FILE.")
-    result = _run(home, year, trade, config)
+    mapping = _sector_map(sectors)
+    result = run_result(home, year, trade, config, engine, output)
+    show_warnings(result)
     from marketscout.reports import dsm_export
 
     if fmt is RunFormat.xlsx:
         assert output is not None
-        dsm_export.to_xlsx(result, output)
+        dsm_export.to_xlsx(result, output, sectors=mapping)
         console.print(f"Wrote {output}")
     elif fmt is RunFormat.parquet:
         assert output is not None
-        written = dsm_export.to_parquet(result, output)
+        written = dsm_export.to_parquet(result, output, sectors=mapping)
         console.print("Wrote " + ", ".join(str(p) for p in written))
     elif fmt is RunFormat.json:
-        emit(dsm_export.to_json(result), output)
+        emit(dsm_export.to_json(result, sectors=mapping), output)
     elif fmt is RunFormat.csv:
-        emit(dsm_export.to_csv(result), output)
+        emit(dsm_export.to_csv(result, sectors=mapping), output)
     else:
-        _show(result, top)
+        _show(result, top, mapping)
 
 
-def _show(result: DSMResult, top: int) -> None:
-    _header(result)
+def _sector_map(path: Path | None) -> SectorMap | None:
+    if path is None:
+        return None
+    from marketscout.dsm.sectors import read_sector_map
+
+    return read_sector_map(path)
+
+
+def _show(result: DSMResult, top: int, mapping: SectorMap | None) -> None:
+    from marketscout.dsm.sectors import name_frame, rollup
+
     console.print(rich_table(result.funnel, title="Funnel"))
-    shown = result.markets.loc[result.markets["opportunities"] > 0].head(top)
-    cols = {"market": "market", "opportunities": "REOs", "opportunity_imports": "imports",
-            "home_exports": "home exports", "untapped_potential": "potential",
-            "access_class": "access"}
+    shown = name_frame(result.markets.loc[result.markets["opportunities"] > 0].head(top), {})
+    cols = {"market": "market", "market_name": "name", "opportunities": "REOs",
+            "opportunity_imports": "imports", "home_exports": "home exports",
+            "untapped_potential": "potential", "access_class": "access"}
     console.print(rich_table(shown[list(cols)].rename(columns=cols),
                              title=f"Top markets by untapped potential ({top})"))
-    console.print("Per product: `marketscout dsm explain --market ISO3`; everything: "
-                  "--format xlsx --output FILE.xlsx.")
+    by = mapping if mapping is not None else "section"
+    groups = rollup(result.opportunities, by)
+    groups = groups[groups["market"] == "ALL"].drop(columns="market").head(10)
+    console.print(rich_table(groups, title="All markets by " + (
+        "sector" if mapping is not None else "HS section")))
+    console.print("Per product: `marketscout dsm explain --market ISO3`; by sector: "
+                  "`marketscout dsm sectors`; everything: --format xlsx --output FILE.xlsx.")
 
 
 def _run_all(year: int | None, trade: list[Path] | None, config: Path | None,
-             output: Path | None) -> None:
-    settings = load_config(config)
+             output: Path | None, engine: Engine) -> None:
+    from marketscout.dsm.engine import run_dsm_all
+
+    _, settings = prepare("LTU", config, trade, output)
     with user_store(read_only=True) as store:
         source = _source(store, trade)
-        done = run_dsm_all(source, _year(store, source, year), settings, store, output)
+        chosen = _year(store, source, year)
+        with err.status(f"DSM, all exporters, {chosen} ..."):
+            done = run_dsm_all(source, chosen, settings, store, output, engine=engine.value)
     mark = "SYNTHETIC DATA " if done.synthetic else ""
-    console.print(f"{mark}All exporters, {done.year}; trade data: {escape(done.source)}",
-                  highlight=False)
+    err.print(f"{mark}All exporters, {done.year}; trade data: {escape(done.source)}",
+              highlight=False)
     for warning in done.warnings:
-        console.print(f"[yellow]! {escape(warning)}[/]", highlight=False)
+        err.print(f"[yellow]! {escape(warning)}[/]", highlight=False)
     rate = done.opportunities / done.seconds if done.seconds else 0.0
     console.print(f"{done.homes} homes, {done.opportunities:,} opportunities in "
                   f"{done.seconds:.1f} s ({done.homes / done.seconds:.1f} homes/s, "
@@ -155,18 +264,22 @@ def _run_all(year: int | None, trade: list[Path] | None, config: Path | None,
 def explain(
     market: str = typer.Option(..., help="The market to explain (ISO3 or name)."),
     home: str = HOME, year: int | None = YEAR, trade: list[Path] | None = TRADE,
-    config: Path | None = CONFIG,
-    top: int = typer.Option(20, help="How many opportunities to show."),
+    config: Path | None = CONFIG, engine: Engine = ENGINE,
+    top: int = typer.Option(20, min=1, max=10_000, help="How many opportunities to show."),
     fmt: ShortFormat = typer.Option(ShortFormat.table, "--format", help="table, csv or json."),
 ) -> None:
     """Why a market's products are (or are not) realistic opportunities for the home country."""
-    settings = load_config(config)
+    from marketscout import countries
+    from marketscout.dsm.explain import explain_market
+
+    countries.to_iso3(market, where="--market")  # checked before the run
+    result = run_result(home, year, trade, config, engine)
     with user_store(read_only=True) as store:
-        source = _source(store, trade)
-        result = run_dsm(source, home, _year(store, source, year), settings, store)
         found = explain_market(result, market, top=top, store=store)
+    show_warnings(result)
     if fmt is ShortFormat.json:
         emit(to_json({"home": result.home, "year": result.year, "market": found.market,
+                      "market_name": countries.name(found.market),
                       "synthetic": result.synthetic, "source": result.source,
                       "summary": found.summary, "warnings": list(result.warnings),
                       "opportunities": _plain(found.opportunities),
@@ -175,7 +288,6 @@ def explain(
     if fmt is ShortFormat.csv:
         emit(found.opportunities.to_csv(index=False), None)
         return
-    _header(result)
     console.print(escape(found.summary), highlight=False)
     console.print(rich_table(found.opportunities, title=f"Top {top} opportunities in "
                              f"{found.market} by untapped potential"))
@@ -192,21 +304,24 @@ def _plain(frame: pd.DataFrame) -> list[dict[str, object]]:
 @dsm_app.command("funnel")
 def funnel(
     home: str = HOME, year: int | None = YEAR, trade: list[Path] | None = TRADE,
-    config: Path | None = CONFIG,
+    config: Path | None = CONFIG, engine: Engine = ENGINE,
     fmt: ShortFormat = typer.Option(ShortFormat.table, "--format", help="table, csv or json."),
 ) -> None:
     """How many markets and product-markets survive each of the four filters."""
-    result = _run(home, year, trade, config)
+    from marketscout.dsm.sectors import name_frame
+
+    result = run_result(home, year, trade, config, engine)
+    show_warnings(result)
+    excluded = name_frame(result.excluded_markets, {})
     if fmt is ShortFormat.json:
         emit(to_json({"home": result.home, "year": result.year, "synthetic": result.synthetic,
                       "source": result.source, "warnings": list(result.warnings),
                       "funnel": _plain(result.funnel),
-                      "excluded_markets": _plain(result.excluded_markets)}), None)
+                      "excluded_markets": _plain(excluded)}), None)
         return
     if fmt is ShortFormat.csv:
         emit(result.funnel.to_csv(index=False), None)
         return
-    _header(result)
     console.print(rich_table(result.funnel, title="Funnel"))
     reasons = result.excluded_markets["filter1_reason"].value_counts()
     if not reasons.empty:
@@ -225,7 +340,8 @@ class ImportKind(StrEnum):
 def import_file(
     kind: ImportKind = typer.Argument(..., help="trade (a BACI year CSV), risk, tariff or ntm."),
     file: Path = typer.Argument(..., help="The file (CSV, or .xlsx for risk, tariff, ntm)."),
-    year: int | None = typer.Option(None, help="Year for rows without one (risk, tariff, ntm)."),
+    year: int | None = typer.Option(None, min=1900, max=2100,
+                                    help="Year for rows without one (risk, tariff, ntm)."),
     sheet: str | None = typer.Option(None, help="Excel sheet (default: the first)."),
     out: Path | None = typer.Option(None, help="trade: where to write the Parquet file "
                                     "(default: the data folder's baci/ folder)."),
@@ -257,4 +373,3 @@ def _import_trade(file: Path, out: Path | None) -> None:
         else ""
     console.print(f"Wrote {prov.rows:,} flows ({prov.years}) to {target} as "
                   f"[bold]{source_id}[/]{note}.", highlight=False)
-

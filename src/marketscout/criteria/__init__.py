@@ -77,7 +77,12 @@ def status(criteria: Sequence[Criterion]) -> list[dict[str, object]]:
             "name": c.name,
             "source": c.source,
             "source_ids": c.source_ids,
+            "label": c.label,
             "year": c.year,
+            # the data's own reference period, apart from when the file was retrieved
+            "reference_period": c.year,
+            "editions": "; ".join(p.edition for p in c.sources),
+            "retrieved": "; ".join(sorted({p.retrieved for p in c.sources})),
             "covered": c.n_covered,
             "candidates": c.n_candidates,
             "coverage": round(c.coverage, 4),

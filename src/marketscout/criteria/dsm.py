@@ -46,10 +46,25 @@ def compute(
     notes = [f"{config.criterion_measure} over the DSM's realistic export opportunities; "
              "markets excluded by a filter count 0; markets absent from the trade data have "
              "no value.", *result.warnings]
+    if config.criterion_expected_draws:
+        values = expected(store, home, found, config).reindex(values.index).fillna(values)
+        notes.insert(0, f"The expected {config.criterion_measure} over "
+                        f"{config.criterion_expected_draws} draws of the [L] thresholds "
+                        "(±20 %; `marketscout dsm robustness`).")
     return Criterion(values=on_candidates(values, candidates), year=str(found),
                      sources=result.sources, how_to_get=HOW, notes=tuple(notes),
                      label=f"DSM {found} ({config.criterion_measure})",
                      **(SPEC | {"unit": UNITS[config.criterion_measure]}))  # type: ignore[arg-type]
+
+
+def expected(store: Store, home: str, year: int, config: DSMConfig) -> pd.Series:
+    """The measure's expected value over threshold draws (criterion.criterion_expected_draws)."""
+    from marketscout.dsm.robust_summary import expected_measure
+    from marketscout.dsm.robustness import run_robustness
+
+    result = run_robustness(default_source(store), home, year, config, store,
+                            draws=config.criterion_expected_draws)
+    return expected_measure(result.markets, config.criterion_measure)
 
 
 def measure(markets: pd.DataFrame, name: str) -> pd.Series:

@@ -72,11 +72,19 @@ def _world_growth(growth: pd.DataFrame, column: str) -> float:
 def _risk(store: Store, year: int, config: DSMConfig) -> pd.DataFrame:
     """Per country: any rating in the worst class, and the mean transformed score."""
     data = store.table("risk_rating")
-    data = data[data["year"].between(year - config.max_lag_years, year)]
+    data = data[data["year"].between(year - config.max_lag_years, year)].copy()
+    # OECD CRC: 'not reviewed' high-income countries in the best class (or unknown);
+    # 'not classified' is unknown, never 0.
+    reviewed = data["status"] == "not_reviewed_high_income"
+    lowest = config.risk_not_reviewed == "lowest"
+    best = data["scale_min"].astype(float) if lowest else float("nan")
+    data["rating"] = data["rating"].where(~reviewed, best)
+    data.loc[data["status"] == "not_classified", "rating"] = None
     data = _preferred(data, ["iso3", "kind", "year"])
     data = data.sort_values("year").drop_duplicates(["iso3", "kind"], keep="last")
+    classes = data["scale_max"] + 1 - data["scale_min"]
     data = data.assign(worst=data["rating"] >= data["scale_max"],
-                       score=(data["scale_max"] + 1 - data["rating"]) / data["scale_max"])
+                       score=(data["scale_max"] + 1 - data["rating"]) / classes)
     return data.groupby("iso3").agg(worst=("worst", "any"), score=("score", "mean"))
 
 

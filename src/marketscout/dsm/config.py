@@ -83,9 +83,14 @@ class DSMConfig:
                                "Exclude markets whose mean transformed risk score "
                                "(scale_max + 1 - r) / scale_max is below this (0 = off).",
                                range=(0.0, 1.0))
-    risk_missing: str = _f("exclude", "filter1", "D",
-                           "When ratings are imported: a market without one is excluded "
-                           "(reason no_risk_rating) or kept.", choices=("exclude", "keep"))
+    risk_missing: str = _f("keep", "filter1", "D",
+                           "When ratings are imported: a market without one is kept and "
+                           "flagged no_risk_rating, or excluded.", choices=("keep", "exclude"))
+    risk_not_reviewed: str = _f("lowest", "filter1", "D",
+                                "OECD 'not reviewed' high-income countries: rated in the "
+                                "scale's lowest-risk class (as the OECD prices them) or "
+                                "unknown (the missing-rating rule applies).",
+                                choices=("lowest", "unknown"))
     risk_whitelist: tuple[str, ...] = _f((), "filter1", "D",
                                          "Markets (ISO3) never excluded for a missing rating.")
 
@@ -165,6 +170,11 @@ class DSMConfig:
     min_exporters: int = _f(100, "criterion", "D",
                             "A trade year with fewer distinct exporters is a sample, not "
                             "complete data.", range=(1, None))
+    criterion_expected_draws: int = _f(0, "criterion", "D",
+                                       "0: the criterion is the measure at these thresholds; "
+                                       "N: its expected value over N threshold draws (the "
+                                       "robustness analysis, ±20 % ranges).",
+                                       range=(0, 100_000))
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -190,13 +200,31 @@ def describe() -> list[dict[str, Any]]:
 
 
 def load_config(path: Path | str | None = None) -> DSMConfig:
-    """The defaults, overridden by a TOML file; every error names the file and the key."""
+    """The defaults, overridden by a TOML file (else by the [dsm] table of marketscout's own
+    config.toml in the data folder, if it has one); every error names the file and the key."""
     if path is None:
-        return DSMConfig()
+        return _from_settings_file()
     data = read_toml(path, missing="Config file", invalid="The DSM config",
                      fix_missing="Check the path given to --config.",
                      fix_syntax="Fix the syntax; see docs/dsm.md for the keys.")
     return config_from_mapping(data, where=str(path))
+
+
+def _from_settings_file() -> DSMConfig:
+    from marketscout.settings import load_settings
+
+    path = load_settings().home / "config.toml"
+    if not path.is_file():
+        return DSMConfig()
+    data = read_toml(path, missing="Config file", invalid="marketscout's config file",
+                     fix_missing="", fix_syntax="Fix the syntax; see docs/dsm.md for [dsm].")
+    table = data.get("dsm")
+    if table is None:
+        return DSMConfig()
+    if not isinstance(table, Mapping):
+        raise InputError("[dsm] in the config file must be a table.", where=str(path),
+                         fix="Write [dsm.filter2] etc.; see docs/dsm.md.")
+    return config_from_mapping({"dsm": table}, where=f"{path} [dsm]")
 
 
 def config_from_mapping(data: Mapping[str, Any], where: str = "config") -> DSMConfig:

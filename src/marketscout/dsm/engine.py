@@ -9,7 +9,7 @@ in-memory Store when none is given. Trade rows stay in DuckDB; only results reac
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +37,8 @@ from marketscout.dsm.position import (
 )
 from marketscout.dsm.results import cell_columns, fetch_single
 from marketscout.dsm.screen import country_screen
+from marketscout.dsm.sectors import product_names
+from marketscout.dsm.spark import is_spark
 from marketscout.dsm.trade import (
     TradeInfo,
     TradeSource,
@@ -80,6 +82,7 @@ class DSMResult:
     warnings: tuple[str, ...] = ()
     synthetic: bool = False
     years: tuple[int, ...] = ()
+    product_names: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def excluded_markets(self) -> pd.DataFrame:
@@ -106,35 +109,76 @@ class DSMAllResult:
 
 
 @dataclass(frozen=True)
-class _Prepared:
+class Prepared:
+    """What the first stages found: the trade data, the years compared, the warnings."""
+
     info: TradeInfo
     years: Years
     warnings: tuple[str, ...]
 
 
+ENGINES = ("duckdb", "spark")
+
+
+def check_engine(engine: object) -> None:
+    """'duckdb', 'spark' or a SparkSession; anything else is refused before any work."""
+    if isinstance(engine, str) and engine not in ENGINES:
+        raise InputError(f"Unknown DSM engine {engine!r}.", where="--engine",
+                         fix=f"Use one of: {', '.join(ENGINES)}.")
+
+
 @contextmanager
-def _connection(store: Store | None) -> Iterator[tuple[Store, duckdb.DuckDBPyConnection]]:
-    """The store's engine cursor (an in-memory store when none is given)."""
+def connection(store: Store | None, engine: object = "duckdb",
+                ) -> Iterator[tuple[Store, duckdb.DuckDBPyConnection]]:
+    """The store's engine cursor (an in-memory store when none is given), or for Spark a
+    SparkConnection over it that runs the same statements on the session."""
+    check_engine(engine)
     own = store is None
     active = Store() if store is None else store
     try:
         with active.engine() as con:
-            yield active, con
+            if engine == "duckdb":
+                yield active, con
+            else:
+                yield active, _spark(engine, con)
     finally:
         if own:
             active.close()
 
 
+def _spark(engine: object, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    from marketscout.dsm.spark import SparkConnection, session
+
+    spark = session() if isinstance(engine, str) else engine
+    wrapped = SparkConnection(spark, con)  # type: ignore[arg-type]
+    wrapped.register_store_tables(_INPUT_TABLES)
+    # The engine's code calls the connection API that SparkConnection answers.
+    return wrapped  # type: ignore[return-value]
+
+
+STAGES = ("reading the trade data", "filter 1: country screen", "filter 2: attractiveness",
+          "filter 3: accessibility", "filter 4: the REO map", "collecting the results")
+Progress = Callable[[str], None] | None
+
+
+def _step(progress: Progress, stage: int) -> None:
+    if progress is not None:
+        progress(STAGES[stage])
+
+
 def _prepare(con: duckdb.DuckDBPyConnection, trade: TradeSource, home: str | None, year: int,
-             config: DSMConfig) -> _Prepared:
+             config: DSMConfig, progress: Progress = None) -> Prepared:
     """Flows, structure, filter 1 and filter 2 (shared by both modes)."""
+    _step(progress, 0)
     info = open_flows(con, trade, year - config.long_term_years, year, home)
     years = plan_years(info.years, year, config)
     try:
         build_latest(con, years, config)
         check_products(con, info, "supply")
+        _step(progress, 1)
         warnings = [*_trade_warnings(trade, info, _exporters(con), year, config),
                     *years.warnings, *country_screen(con, info.home_cid, year, config)]
+        _step(progress, 2)
         build_history(con, years, config)
         check_products(con, info, "history")
     except duckdb.ConversionException as exc:  # e.g. a product code 'abc'
@@ -142,41 +186,67 @@ def _prepare(con: duckdb.DuckDBPyConnection, trade: TradeSource, home: str | Non
                          where=info.relation.where if info.relation else trade.label,
                          fix="Product codes must be HS6 numbers.") from exc
     build_pairs(con, years, config)
-    return _Prepared(info, years, tuple(warnings))
+    return Prepared(info, years, tuple(warnings))
 
 
 def run_dsm(trade: TradeSource, home: str, year: int, config: DSMConfig | None = None,
-            store: Store | None = None) -> DSMResult:
-    """The four filters for one home country and year; `store` supplies filters 1 and 3."""
+            store: Store | None = None, engine: object = "duckdb",
+            progress: Progress = None) -> DSMResult:
+    """The four filters for one home country and year; `store` supplies filters 1 and 3.
+
+    `engine`: "duckdb" (default), "spark" (the active SparkSession, else a new one) or a
+    SparkSession; the same SQL runs on either, with the same results. `progress(stage)` is
+    called as each stage (`STAGES`) starts."""
     config = config or DSMConfig()
     home = countries.to_iso3(home, where="home")
-    with _connection(store) as (active, con):
-        prep = _prepare(con, trade, home, year, config)
+    with connection(store, engine) as (active, con):
+        prep = run_single(con, trade, home, year, config, progress)
         home_cid = prep.info.home_cid
         assert home_cid is not None
-        con.execute("CREATE OR REPLACE TEMP TABLE homes AS SELECT cid, iso3 FROM country "
-                    "WHERE cid = ?", [home_cid])
-        build_access(con, year, config)
-        prep = replace(prep, warnings=(*prep.warnings, *access_warnings(con, config)))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE home_pairs AS {pairs_sql(all_pairs=True)}",
-                    pair_params(config))
-        con.execute(top_supply_sql(all_pairs=True), {"n": config.top_suppliers})
-        con.execute(f"CREATE OR REPLACE TEMP TABLE reo AS {reo_sql('SELECT * FROM home_pairs')}",
-                    map_params(config))
+        _step(progress, 5)
         frames = fetch_single(con, home_cid)
+        names = product_names(active, _codes(frames))
         warnings = [*prep.warnings, *_home_warnings(con, home, home_cid, year)]
         sources = _sources(active, trade, prep.info)
     return DSMResult(home=home, year=year, config=config, source=trade.label,
                      sources=sources, warnings=tuple(warnings), synthetic=prep.info.synthetic,
-                     years=prep.info.years, **frames)
+                     years=prep.info.years, product_names=names, **frames)
+
+
+def _codes(frames: dict[str, pd.DataFrame]) -> list[str]:
+    codes = set(frames["opportunities"]["product"].astype(str))
+    return sorted(codes | set(frames["excluded"]["product"].astype(str)))
+
+
+def run_single(con: duckdb.DuckDBPyConnection, trade: TradeSource, home: str, year: int,
+               config: DSMConfig, progress: Progress = None) -> Prepared:
+    """Every filter for one home on `con`, up to the TEMP tables home_pairs, top_supply and
+    reo (read by `fetch_single`, and by the robustness analysis)."""
+    prep = _prepare(con, trade, home, year, config, progress)
+    home_cid = prep.info.home_cid
+    assert home_cid is not None
+    _step(progress, 3)
+    con.execute("CREATE OR REPLACE TEMP TABLE homes AS SELECT cid, iso3 FROM country "
+                "WHERE cid = ?", [home_cid])
+    build_access(con, year, config)
+    prep = replace(prep, warnings=(*prep.warnings, *access_warnings(con, config)))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE home_pairs AS {pairs_sql(all_pairs=True)}",
+                pair_params(config))
+    _step(progress, 4)
+    con.execute(top_supply_sql(all_pairs=True), {"n": config.top_suppliers})
+    con.execute(f"CREATE OR REPLACE TEMP TABLE reo AS {reo_sql('SELECT * FROM home_pairs')}",
+                map_params(config))
+    return prep
 
 
 def run_dsm_all(trade: TradeSource, year: int, config: DSMConfig | None = None,
-                store: Store | None = None, output: Path | None = None) -> DSMAllResult:
-    """Every exporter of year t as home in one pass; the detail goes to `output` (Parquet)."""
+                store: Store | None = None, output: Path | None = None,
+                engine: object = "duckdb") -> DSMAllResult:
+    """Every exporter of year t as home in one pass; the detail goes to `output` (Parquet:
+    one file with DuckDB, a Parquet dataset folder with Spark)."""
     config = config or DSMConfig()
     start = time.perf_counter()
-    with _connection(store) as (active, con):
+    with connection(store, engine) as (active, con):
         prep = _prepare(con, trade, None, year, config)
         con.execute("CREATE OR REPLACE TEMP TABLE homes AS SELECT DISTINCT c.cid, c.iso3 "
                     "FROM country c JOIN (SELECT DISTINCT supplier FROM supplier) s "
@@ -188,7 +258,10 @@ def run_dsm_all(trade: TradeSource, year: int, config: DSMConfig | None = None,
                   f"lpad(CAST(r.product AS VARCHAR), 6, '0') AS product, {ALL_COLUMNS} "
                   f"FROM ({reo_sql(pairs_sql(all_pairs=False))}) r "
                   f"JOIN country h ON h.cid = r.home JOIN country c ON c.cid = r.market")
-        if output is not None:
+        if output is not None and is_spark(con):
+            con.write_parquet(detail, params, output)  # type: ignore[attr-defined]
+            summary = _summary(con, "detail_output", {})
+        elif output is not None:
             target = str(Path(output)).replace("'", "''")
             con.execute(f"COPY ({detail}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)",
                         params)
@@ -204,10 +277,11 @@ def run_dsm_all(trade: TradeSource, year: int, config: DSMConfig | None = None,
                         synthetic=prep.info.synthetic, sources=sources)
 
 
-def trade_years(trade: TradeSource, store: Store | None = None) -> dict[int, int]:
+def trade_years(trade: TradeSource, store: Store | None = None,
+                engine: object = "duckdb") -> dict[int, int]:
     """Years in the trade data and the number of exporters in each (a complete BACI year has
     about 220; the shipped sample has 2)."""
-    with _connection(store) as (_, con):
+    with connection(store, engine) as (_, con):
         return exporters_by_year(con, trade)
 
 

@@ -15,6 +15,7 @@ from marketscout import countries
 from marketscout.dsm.config import COLUMN_NAMES, ROW_NAMES
 from marketscout.dsm.engine import DSMResult
 from marketscout.dsm.results import describe_reason
+from marketscout.dsm.sectors import product_names
 from marketscout.errors import DataNotAvailableError
 from marketscout.store import Store
 
@@ -64,13 +65,8 @@ def explain_market(result: DSMResult, market: str, top: int = 20,
 
 def describe_products(store: Store | None, codes: list[str]) -> list[str]:
     """HS6 descriptions from the store's baci_product table ('' where unknown)."""
-    if store is None or not codes:
-        return [""] * len(codes)
-    marks = ", ".join("?" * len(codes))
-    found = store.query(f"SELECT code, any_value(description) AS d FROM baci_product "
-                        f"WHERE code IN ({marks}) GROUP BY code", codes)
-    names = dict(zip(found["code"], found["d"], strict=True))
-    return [str(names.get(c, "")) for c in codes]
+    names = product_names(store, codes)
+    return [names.get(c, "") for c in codes]
 
 
 def summary(info: pd.Series, result: DSMResult) -> str:

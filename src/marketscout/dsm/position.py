@@ -86,6 +86,12 @@ FROM (SELECT *,
 """
 
 
+# The columns of MAP after home, market and product (the opportunities' figures).
+REO_COLUMNS = ("cell, row_class, col_class, import_value, home_exports, home_share, "
+               "relative_share, benchmark_share, untapped_potential, world_share, st_growth, "
+               "world_st_growth, lt_growth, world_lt_growth, lt_span, hhi, suppliers, "
+               "access_class, access_index")
+
 # The supplier rows looked up for one home: its own (a small hash table instead of every
 # supplier row of the year). For all exporters every row may be needed: the table itself.
 _HOME_ROWS = "(SELECT * FROM supplier WHERE supplier IN (SELECT cid FROM homes))"

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from marketscout.dsm.config import DSMConfig
+from marketscout.dsm.position import REO_COLUMNS
 
 if TYPE_CHECKING:
     import duckdb
@@ -38,9 +39,9 @@ REASONS = {
 _FILTER_OF = {"concentrated": "3a", "red_market": "3b", "unrated_market": "3b"}
 CELLS = tuple(range(1, 21))
 
-_OPPORTUNITIES = """
+_OPPORTUNITIES = f"""
 SELECT c.iso3 AS market, lpad(CAST(r.product AS VARCHAR), 6, '0') AS product,
-       r.* EXCLUDE (home, market, product)
+       {", ".join("r." + name for name in REO_COLUMNS.split(", "))}
 FROM reo r JOIN country c ON c.cid = r.market
 ORDER BY r.untapped_potential DESC, market, product
 """

@@ -67,17 +67,31 @@ SELECT (SELECT CAST(quantile_cont(gdp, $p_gdp) AS DOUBLE) FROM macro_size) AS gd
        (SELECT avg(growth_pc) FROM world) AS world_growth_pc
 """
 
+# Ratings on a scale scale_min..scale_max (1..7 Credendo, 0..7 OECD CRC) become
+# T = (scale_max + 1 - r) / (scale_max + 1 - scale_min): 1 for the best class, 1 / classes for
+# the worst; for a 1..S scale this is (S + 1 - r) / S [L, METHODS §1.3]. OECD status
+# 'not_reviewed_high_income' counts as the best class when $not_reviewed_best (the OECD prices
+# those countries so); 'not_classified' is unknown, never 0.
 _RISK = f"""
 CREATE OR REPLACE TEMP TABLE risk AS
-WITH latest AS (
-    SELECT iso3, kind, arg_max(rating, year) AS rating, arg_max(scale_max, year) AS scale_max
-    FROM (SELECT iso3, kind, year, {_PICK.replace('value', 'rating')} AS rating,
-                 {_PICK.replace('value', 'scale_max')} AS scale_max
-          FROM main.risk_rating WHERE year BETWEEN $t - $lag AND $t GROUP BY ALL)
+WITH rows AS (
+    SELECT iso3, kind, year, source_id, scale_max, scale_min,
+           CASE WHEN status = 'not_reviewed_high_income' AND $not_reviewed_best
+                    THEN CAST(scale_min AS DOUBLE)
+                WHEN status IN ('not_reviewed_high_income', 'not_classified') THEN NULL
+                ELSE rating END AS value
+    FROM main.risk_rating WHERE year BETWEEN $t - $lag AND $t),
+latest AS (
+    SELECT iso3, kind, arg_max(rating, year) AS rating, arg_max(scale_max, year) AS scale_max,
+           arg_max(scale_min, year) AS scale_min
+    FROM (SELECT iso3, kind, year, {_PICK} AS rating,
+                 {_PICK.replace('value', 'scale_max')} AS scale_max,
+                 {_PICK.replace('value', 'scale_min')} AS scale_min
+          FROM rows GROUP BY ALL)
     GROUP BY ALL)
 SELECT iso3,
        bool_or(rating >= scale_max) AS worst_class,
-       avg((scale_max + 1 - rating) / scale_max) AS risk_score,
+       avg((scale_max + 1 - rating) / (scale_max + 1 - scale_min)) AS risk_score,
        string_agg(kind || ' ' || CAST(rating AS VARCHAR), ', ' ORDER BY kind) AS ratings
 FROM latest GROUP BY iso3
 """
@@ -138,11 +152,13 @@ def country_screen(
                           "t": year, "years": config.growth_years})
     con.execute(_BENCHMARKS, {"p_gdp": config.gdp_min_percentile,
                               "p_pc": config.gdp_per_capita_min_percentile})
-    con.execute(_RISK, {"t": year, "lag": config.max_lag_years})
+    con.execute(_RISK, {"t": year, "lag": config.max_lag_years,
+                        "not_reviewed_best": config.risk_not_reviewed == "lowest"})
     with_macro = _count(con, "macro_raw") > 0
     with_risk = _count(con, "risk") > 0
     con.execute(_F1, _f1_params(config, home_cid, with_macro, with_risk))
-    return _warnings(config, year, with_macro, with_risk)
+    return _warnings(config, year, with_macro, with_risk) + _unrated_warning(con, config,
+                                                                               with_risk)
 
 
 def _f1_params(config: DSMConfig, home_cid: int | None, with_macro: bool,
@@ -173,3 +189,22 @@ def _warnings(config: DSMConfig, year: int, with_macro: bool, with_risk: bool) -
         out.append(f"Filter 1: the store holds no GDP data for {year - config.max_lag_years}-"
                    f"{year}; no market was screened on size or growth.")
     return out
+
+
+def _unrated_warning(con: duckdb.DuckDBPyConnection, config: DSMConfig,
+                     with_risk: bool) -> list[str]:
+    """Say how many markets have no risk rating (a partial import can leave most out)."""
+    if not with_risk:
+        return []
+    row = con.execute("SELECT count(*) FILTER (WHERE risk_score IS NULL AND (reason IS NULL "
+                      "OR reason = 'no_risk_rating')), count(*) FILTER (WHERE reason IS "
+                      "DISTINCT FROM 'home_country') FROM f1").fetchone()
+    missing, total = (int(row[0]), int(row[1])) if row else (0, 0)
+    if not missing:
+        return []
+    if config.risk_missing == "keep":
+        fate = "kept and flagged no_risk_rating (filter1.risk_missing = \"exclude\" drops them)"
+    else:
+        fate = "EXCLUDED (filter1.risk_missing = \"exclude\"; \"keep\" keeps them)"
+    return [f"Filter 1: {missing} of {total} markets have no risk rating in the imported "
+            f"ratings and were {fate}."]

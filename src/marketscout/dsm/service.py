@@ -72,10 +72,25 @@ def store_result(store: Store, home: str, year: int | None = None,
     return result
 
 
-def top_opportunities(store: Store, home: str, market: str, top: int = 10) -> pd.DataFrame:
-    """The market's top opportunities for `home` (product, description, cell, values, why);
-    `attrs['source']` names the trade data. Raises DataNotAvailableError without it."""
-    result = store_result(store, home)
-    table = explain_market(result, market, top=top, store=store).opportunities
-    table.attrs["source"] = f"DSM over {result.source}, {result.year}"
+def top_opportunities(store: Store, home: str, market: str, top: int = 10,
+                      per_section: int = 3, config: DSMConfig | None = None) -> pd.DataFrame:
+    """The market's top opportunities for `home`, by HS section: the sections in order of
+    their untapped potential, each with its best `per_section` products (name, description,
+    cell, values, why), `top` rows in all; `attrs['source']` names the trade data. Raises
+    DataNotAvailableError without complete trade data."""
+    from marketscout.dsm.sectors import section_of
+
+    result = store_result(store, home, config=config)
+    table = explain_market(result, market, top=len(result.opportunities), store=store
+                           ).opportunities
+    labels = {c: section_of(c) for c in table["product"].unique()}
+    table.insert(0, "hs_section", table["product"].map(
+        lambda c: f"{labels[c][0]} {labels[c][1]}".strip()))
+    weight = table.groupby("hs_section")["untapped_potential"].transform("sum")
+    table = (table.assign(_w=weight).sort_values(["_w", "hs_section", "untapped_potential"],
+                                                 ascending=[False, True, False])
+             .groupby("hs_section", sort=False).head(per_section).head(top)
+             .drop(columns="_w").reset_index(drop=True))
+    table.attrs["source"] = (f"DSM over {result.source}, {result.year}; HS sections: "
+                             "WCO HS nomenclature (1992)")
     return table

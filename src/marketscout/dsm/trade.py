@@ -8,7 +8,7 @@ Three layouts are read without loading them into Python:
   (what `sources.baci.parse_trade` writes, and `convert_baci_csv` stores as Parquet);
 * the store's `trade_flow` table (marketscout layout).
 
-Files may be Parquet or CSV, given as paths, folders (every *.parquet inside) or globs. The view
+Files may be Parquet or CSV, given as paths, folders or globs (`dsm.relation`). The view
 `flows(year, exporter, importer, product, value)` carries integer country ids `cid` (table
 `country`: cid -> ISO3) and the HS6 code as stored (number or text; the engine casts it to an
 integer after grouping, and `check_products` checks it). Rows for the same flow are summed
@@ -17,13 +17,21 @@ by every step that uses them; flows from a country to itself are left out.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from marketscout import countries
+from marketscout.dsm.relation import (
+    BACI_COLUMNS,
+    OWN_COLUMNS,
+    PROVENANCE_KEY,
+    Relation,
+    TradeSource,
+    file_metadata,
+    kind,
+    quote,
+    relation,
+)
 from marketscout.errors import InputError, UnknownCountryError
 from marketscout.provenance import Provenance
 from marketscout.sources.baci import NON_COUNTRY_CODES
@@ -31,41 +39,8 @@ from marketscout.sources.baci import NON_COUNTRY_CODES
 if TYPE_CHECKING:
     import duckdb
 
-BACI_COLUMNS = ("t", "i", "j", "k", "v")
-OWN_COLUMNS = ("year", "exporter", "importer", "product", "value")
-# Parquet key-value metadata that marks a synthetic world (bench/, `dsm synth`).
-SYNTHETIC_KEYS = (b"synthetic", b"marketscout.synthetic")
-PROVENANCE_KEY = b"marketscout.provenance"
-
-
-@dataclass(frozen=True)
-class TradeSource:
-    """Where the trade rows are: files (paths, folders or globs) or the store's trade_flow.
-
-    A Parquet file whose key-value metadata holds `synthetic` = `true` marks every result
-    computed from it as synthetic; so does `synthetic=True`.
-    """
-
-    paths: tuple[str, ...] = ()
-    store_table: bool = False
-    source_ids: tuple[str, ...] = ()  # store_table only: these loads (default: all)
-    label: str = ""
-    synthetic: bool = False
-    provenance: tuple[Provenance, ...] = ()
-
-    @classmethod
-    def files(cls, *paths: str | Path, label: str = "", synthetic: bool = False) -> TradeSource:
-        """Trade files in BACI or marketscout layout (Parquet or CSV)."""
-        shown = label or ", ".join(Path(p).name for p in paths)
-        return cls(paths=tuple(str(p) for p in paths), label=shown, synthetic=synthetic)
-
-    @classmethod
-    def store(cls, *source_ids: str) -> TradeSource:
-        """The store's `trade_flow` table (all loads, or only `source_ids`)."""
-        shown = ", ".join(source_ids) or "all loads"
-        return cls(store_table=True, source_ids=source_ids,
-                   label=f"store table trade_flow ({shown})")
-
+__all__ = ["PROVENANCE_KEY", "TradeInfo", "TradeSource", "check_products", "exporters_by_year",
+           "open_flows"]
 
 @dataclass(frozen=True)
 class TradeInfo:
@@ -77,26 +52,18 @@ class TradeInfo:
     synthetic: bool = False
     layout: str = "baci"
     provenance: tuple[Provenance, ...] = ()
-    relation: _Relation | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True)
-class _Relation:
-    sql: str  # a FROM clause
-    layout: str  # "baci" or "own"
-    where: str  # where the rows come from, for messages
-    files: tuple[str, ...] = field(default_factory=tuple)
+    relation: Relation | None = field(default=None, repr=False)
 
 
 def open_flows(
     con: duckdb.DuckDBPyConnection, source: TradeSource, first: int, last: int, home: str | None,
 ) -> TradeInfo:
     """Check the rows of years first..last and create the TEMP view `flows` and table `country`."""
-    rel = _relation(con, source)
+    rel = relation(con, source)
     scan = _scan(con, rel, first, last)
     home_cid = _country_table(con, rel, scan, home)
     _create_view(con, rel, first, last, scan.dropped)
-    synthetic, provenance = _file_metadata(con, rel)
+    synthetic, provenance = file_metadata(con, rel)
     return TradeInfo(years=scan.years, home_cid=home_cid, notes=tuple(scan.notes),
                      synthetic=source.synthetic or synthetic, layout=rel.layout,
                      provenance=provenance, relation=rel)
@@ -104,100 +71,11 @@ def open_flows(
 
 def exporters_by_year(con: duckdb.DuckDBPyConnection, source: TradeSource) -> dict[int, int]:
     """Distinct exporters per year in the source: a complete BACI year has about 220."""
-    rel = _relation(con, source)
+    rel = relation(con, source)
     c = _cols(rel.layout)
     rows = con.execute(f"SELECT {c['year']}, count(DISTINCT {c['exporter']}) FROM {rel.sql} "
                        f"GROUP BY 1 ORDER BY 1").fetchall()
     return {int(y): int(n) for y, n in rows if y is not None}
-
-
-def resolve_paths(paths: Sequence[str]) -> list[str]:
-    """Files named by paths, folders (their *.parquet) or globs; one file type for all."""
-    found: list[str] = []
-    for text in paths:
-        path = Path(text).expanduser()
-        if path.is_dir():
-            matches = sorted(str(p) for p in path.glob("*.parquet"))
-        elif any(c in text for c in "*?["):
-            matches = _glob(path)
-        else:
-            matches = [str(path)] if path.exists() else []
-        if not matches:
-            raise InputError(f"No trade file found at {text}.", where=text,
-                             fix="Pass a BACI CSV or Parquet file, a folder of Parquet files, "
-                             "or a glob such as 'baci/*.parquet'.")
-        found.extend(matches)
-    kinds = {_kind(p) for p in found}
-    if len(kinds) != 1 or kinds & {"other"}:
-        raise InputError(f"Trade files must all be Parquet or all CSV; got {', '.join(found)}.",
-                         where=", ".join(found), fix="Convert them to one format first "
-                         "(`marketscout dsm import trade FILE.csv` writes Parquet).")
-    return found
-
-
-def _glob(pattern: Path) -> list[str]:
-    """Files matching a glob; the part before the first wildcard is the folder searched."""
-    parts = pattern.parts
-    first = next(n for n, part in enumerate(parts) if any(c in part for c in "*?["))
-    folder = Path(*parts[:first]) if first else Path()
-    return sorted(str(p) for p in folder.glob(str(Path(*parts[first:]))) if p.is_file())
-
-
-def _kind(path: str) -> str:
-    name = path.lower()
-    if name.endswith(".parquet"):
-        return "parquet"
-    return "csv" if name.endswith((".csv", ".csv.gz")) else "other"
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _relation(con: duckdb.DuckDBPyConnection, source: TradeSource) -> _Relation:
-    """The FROM clause over the source, and its layout (from its column names)."""
-    if source.store_table:
-        marks = ", ".join(_quote(s) for s in source.source_ids)
-        where = f" WHERE source_id IN ({marks})" if marks else ""
-        return _Relation(f"(SELECT * FROM main.trade_flow{where})", "own",
-                         f"store table trade_flow ({source.label})")
-    files = resolve_paths(source.paths)
-    listed = "[" + ", ".join(_quote(f) for f in files) + "]"
-    if _kind(files[0]) == "parquet":
-        sql = f"read_parquet({listed}, union_by_name = true, filename = true)"
-    else:
-        sql = (f"read_csv({listed}, header = true, union_by_name = true, filename = true, "
-               "all_varchar = true)")
-    columns = _columns(con, sql, files)
-    layout = "baci" if set(BACI_COLUMNS) <= columns else "own"
-    if layout == "own" and not set(OWN_COLUMNS) <= columns:
-        raise InputError(
-            f"Trade files need the columns {', '.join(BACI_COLUMNS)} (BACI) or "
-            f"{', '.join(OWN_COLUMNS)}; found {', '.join(sorted(columns))}.",
-            where=files[0], fix="Use BACI files as published, or marketscout's Parquet.")
-    if _kind(files[0]) == "csv":
-        sql = _typed_csv(listed, layout)
-    return _Relation(sql, layout, ", ".join(files), tuple(files))
-
-
-def _columns(con: duckdb.DuckDBPyConnection, sql: str, files: list[str]) -> set[str]:
-    try:
-        rows = con.execute(f"DESCRIBE SELECT * FROM {sql}").fetchall()
-    except Exception as exc:  # duckdb raises several error classes for unreadable files
-        raise InputError(f"The trade file cannot be read ({exc}).", where=", ".join(files),
-                         fix="Check that it is a complete Parquet or CSV file.") from exc
-    return {str(r[0]).lower() for r in rows}
-
-
-def _typed_csv(listed: str, layout: str) -> str:
-    """CSV with explicit types: BACI's q is space-padded text and is not read as a number."""
-    if layout == "baci":
-        types = "{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'INTEGER', 'v': 'DOUBLE'}"
-    else:
-        types = ("{'year': 'INTEGER', 'exporter': 'VARCHAR', 'importer': 'VARCHAR', "
-                 "'product': 'VARCHAR', 'value': 'DOUBLE'}")
-    return (f"read_csv({listed}, header = true, union_by_name = true, filename = true, "
-            f"types = {types}, all_varchar = false)")
 
 
 def _cols(layout: str) -> dict[str, str]:
@@ -216,7 +94,7 @@ class _Scan:
     notes: list[str]
 
 
-def _scan(con: duckdb.DuckDBPyConnection, rel: _Relation, first: int, last: int) -> _Scan:
+def _scan(con: duckdb.DuckDBPyConnection, rel: Relation, first: int, last: int) -> _Scan:
     """Years present and distinct country codes in one scan; clear errors for missing or
     negative values and unknown countries (product codes: `check_products`, after grouping)."""
     c = _cols(rel.layout)
@@ -240,11 +118,11 @@ def _scan(con: duckdb.DuckDBPyConnection, rel: _Relation, first: int, last: int)
     return _Scan(tuple(sorted(int(y) for y in (years or []))), codes, *mapping_notes)
 
 
-def _scan_sql(rel: _Relation, c: dict[str, str], missing: str, window: str) -> str:
+def _scan_sql(rel: Relation, c: dict[str, str], missing: str, window: str) -> str:
     """One query for `_scan`: years, missing and negative values, distinct country codes."""
     distinct = (f"list(DISTINCT {c['year']}), {{}}, {{}}, list(DISTINCT {c['exporter']}), "
                 f"list(DISTINCT {c['importer']})")
-    if rel.files and _kind(rel.files[0]) == "parquet":
+    if rel.files and kind(rel.files[0]) == "parquet":
         # Parquet: one count per condition, so that the files' statistics (null counts,
         # minimum value) answer them without reading the rows (about 1 s of 2 at 48M rows).
         nulls = " + ".join(f"(SELECT count(*) FROM {rel.sql} WHERE {window} AND {c[k]} IS NULL)"
@@ -280,12 +158,12 @@ def _is_hs6(code: Any) -> bool:
     return text.isdigit() and text.isascii() and len(text) in (5, 6)
 
 
-def _count_rows(con: duckdb.DuckDBPyConnection, rel: _Relation, cond: str) -> int:
+def _count_rows(con: duckdb.DuckDBPyConnection, rel: Relation, cond: str) -> int:
     row = con.execute(f"SELECT count(*) FROM {rel.sql} WHERE {cond}").fetchone()
     return int(row[0]) if row else 0
 
 
-def _fail(con: duckdb.DuckDBPyConnection, rel: _Relation, what: str, count: int,
+def _fail(con: duckdb.DuckDBPyConnection, rel: Relation, what: str, count: int,
           cond: str) -> None:
     """Raise naming the first offending row: its file and its year, codes and value."""
     c = _cols(rel.layout)
@@ -306,7 +184,7 @@ def _fail(con: duckdb.DuckDBPyConnection, rel: _Relation, what: str, count: int,
 
 
 def _country_table(
-    con: duckdb.DuckDBPyConnection, rel: _Relation, scan: _Scan, home: str | None,
+    con: duckdb.DuckDBPyConnection, rel: Relation, scan: _Scan, home: str | None,
 ) -> int | None:
     """TEMP tables `code_map` (source code -> cid) and `country` (cid -> ISO3)."""
     mapping = _map_codes(con, rel, [c for c in scan.codes if c not in scan.dropped])
@@ -324,14 +202,23 @@ def _country_table(
 
 def _table(con: duckdb.DuckDBPyConnection, name: str, columns: str,
            rows: list[tuple[Any, Any]]) -> None:
-    """A small TEMP table from Python rows (one statement: row-wise inserts are slow)."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({columns})")
+    """A small TEMP table from Python rows, in one statement (row-wise inserts are slow)."""
+    names = [c.split()[0] for c in columns.split(", ")]
+    types = [c.split()[1] for c in columns.split(", ")]
+    typed = ", ".join(f"CAST(v{n} AS {t}) AS {c}"
+                      for n, (c, t) in enumerate(zip(names, types, strict=True)))
     if rows:
-        marks = ", ".join("(?, ?)" for _ in rows)
-        con.execute(f"INSERT INTO {name} VALUES {marks}", [v for row in rows for v in row])
+        marks = ", ".join("(" + ", ".join("?" * len(names)) + ")" for _ in rows)
+        aliases = ", ".join(f"v{n}" for n in range(len(names)))
+        values = f"(VALUES {marks}) AS v({aliases})"
+    else:
+        values = "(SELECT " + ", ".join(f"NULL AS v{n}" for n in range(len(names))) + \
+            ") WHERE false"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {typed} FROM {values}",
+                [v for row in rows for v in row])
 
 
-def _map_codes(con: duckdb.DuckDBPyConnection, rel: _Relation, codes: list[Any],
+def _map_codes(con: duckdb.DuckDBPyConnection, rel: Relation, codes: list[Any],
                ) -> dict[Any, str]:
     """Source codes -> ISO3; an unknown code raises, naming a file that holds it."""
     mapping: dict[Any, str] = {}
@@ -354,7 +241,7 @@ def _map_codes(con: duckdb.DuckDBPyConnection, rel: _Relation, codes: list[Any],
     return mapping
 
 
-def _drops(con: duckdb.DuckDBPyConnection, rel: _Relation, codes: list[Any],
+def _drops(con: duckdb.DuckDBPyConnection, rel: Relation, codes: list[Any],
            window: str) -> tuple[list[int], list[str]]:
     """BACI's "nes" partner groupings, which are no country: dropped, with a note."""
     if rel.layout != "baci":
@@ -373,10 +260,10 @@ def _drops(con: duckdb.DuckDBPyConnection, rel: _Relation, codes: list[Any],
 
 
 def _literal(code: Any) -> str:
-    return str(int(code)) if isinstance(code, int) else _quote(str(code))
+    return str(int(code)) if isinstance(code, int) else quote(str(code))
 
 
-def _where_code(con: duckdb.DuckDBPyConnection, rel: _Relation, cond: str) -> str:
+def _where_code(con: duckdb.DuckDBPyConnection, rel: Relation, cond: str) -> str:
     if not rel.files:
         return rel.where
     found = con.execute(f"SELECT filename FROM {rel.sql} WHERE {cond} LIMIT 1").fetchone()
@@ -384,7 +271,7 @@ def _where_code(con: duckdb.DuckDBPyConnection, rel: _Relation, cond: str) -> st
 
 
 def _create_view(
-    con: duckdb.DuckDBPyConnection, rel: _Relation, first: int, last: int, dropped: list[int],
+    con: duckdb.DuckDBPyConnection, rel: Relation, first: int, last: int, dropped: list[int],
 ) -> None:
     """`flows`: one row per source row in years first..last, countries as integer ids."""
     c = _cols(rel.layout)
@@ -407,22 +294,3 @@ def _create_view(
         JOIN code_map e ON e.code = f.{c['exporter']}
         JOIN code_map m ON m.code = f.{c['importer']}
         WHERE f.{c['year']} BETWEEN {first} AND {last} AND e.cid <> m.cid""")
-
-
-def _file_metadata(
-    con: duckdb.DuckDBPyConnection, rel: _Relation,
-) -> tuple[bool, tuple[Provenance, ...]]:
-    """Parquet key-value metadata: the synthetic mark, and provenance written by
-    `convert_baci_csv`."""
-    parquet = [f for f in rel.files if _kind(f) == "parquet"]
-    if not parquet:
-        return False, ()
-    listed = "[" + ", ".join(_quote(f) for f in parquet) + "]"
-    rows = con.execute(f"SELECT key, value FROM parquet_kv_metadata({listed})").fetchall()
-    synthetic = any(bytes(k) in SYNTHETIC_KEYS and bytes(v).lower() == b"true" for k, v in rows)
-    found = {}
-    for key, value in rows:
-        if bytes(key) == PROVENANCE_KEY:
-            record = Provenance.from_dict(json.loads(bytes(value)))
-            found[record.source_id] = record
-    return synthetic, tuple(found.values())

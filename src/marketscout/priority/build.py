@@ -157,7 +157,7 @@ def build_priority_list(home: str, found: Sequence[Criterion], options: Options)
     markets = markets.join(_criterion_columns(used, results, options), on="iso3")
     not_ranked = _not_ranked(used, found, data, options)
     markets = _apply_overrides(markets, not_ranked, options)
-    warnings = _warnings(left, not_ranked, options)
+    warnings = _warnings(left, not_ranked, markets, options)
     return PriorityList(home, markets, tuple(used), tuple(left), options, tuple(warnings),
                         not_ranked)
 
@@ -218,6 +218,9 @@ def _apply_overrides(markets: pd.DataFrame, not_ranked: pd.DataFrame, options: O
     markets["override_reason"] = [o.reason if (o := options.override(m)) else "" for m in
                                   markets["iso3"]]
     markets = markets.sort_values(["rank", "iso3"], na_position="last").reset_index(drop=True)
+    data_picks = markets.index[markets["selected"] & (markets["override"] != "include")]
+    for extra_row in data_picks[_slots(options):]:  # a tie at the cut-off: by ISO3 code
+        markets.loc[extra_row, "selected"] = False
     order = markets.index[markets["selected"]]
     markets["position"] = pd.Series(range(1, len(order) + 1), index=order, dtype="Int64")
     return markets
@@ -242,8 +245,9 @@ def _not_ranked(used: Sequence[Criterion], found: Sequence[Criterion], data: pd.
 
 
 def _warnings(left: Sequence[tuple[Criterion, str]], not_ranked: pd.DataFrame,
-              options: Options) -> list[str]:
+              markets: pd.DataFrame, options: Options) -> list[str]:
     out = [f"Left out {c.id}: {why}." for c, why in left]
+    out += _tie_warning(markets, options)
     names = dict(zip(not_ranked["iso3"], not_ranked["market"], strict=True))
     if len(not_ranked):
         out.append(f"{len(not_ranked)} candidate markets have reported data on fewer than "
@@ -256,6 +260,21 @@ def _warnings(left: Sequence[tuple[Criterion, str]], not_ranked: pd.DataFrame,
         out.append(f"{names.get(o.iso3) or countries.name(o.iso3)} {what} by override{data}: "
                    f"{o.reason or 'no reason recorded'}.")
     return out
+
+
+def _tie_warning(markets: pd.DataFrame, options: Options) -> list[str]:
+    """Markets that tie on the score across the cut-off: the list keeps its length."""
+    eligible = markets[(markets["override"] == "") & markets["rank"].notna()]
+    chosen = eligible[eligible["selected"]]
+    if chosen.empty:
+        return []
+    last = chosen["score"].min()
+    tied = eligible[np.isclose(eligible["score"], last, rtol=0, atol=1e-9)]
+    if not (~tied["selected"]).any():
+        return []
+    names = ", ".join(tied["market"])
+    return [f"{names} tie on the score ({last:.2f}) at the list's last place; the tie is "
+            "broken by ISO3 code. Change --top or the weights to decide it."]
 
 
 def _criterion_columns(

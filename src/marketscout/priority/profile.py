@@ -62,6 +62,32 @@ class MarketProfile:
     criteria: list[CriterionLine]
     opportunities: Opportunities
     collaboration: Collaboration
+    gii_trend: GiiTrend = field(default_factory=lambda: GiiTrend(pd.DataFrame(), ""))
+
+
+@dataclass(frozen=True)
+class GiiTrend:
+    """A market's GII score and rank edition by edition, from one complete source."""
+
+    rows: pd.DataFrame  # edition, score, rank (rank among the economies scored that edition)
+    source: str
+    note: str = ("WIPO changes the GII framework between editions, so scores of different "
+                 "editions are not strictly comparable; ranks are within each edition.")
+
+
+def gii_trend(store: Store, iso3: str) -> GiiTrend:
+    """The GII overall score over the editions of the complete source with the most
+    editions (the 2011-2022 panel on the embedded data); press reprints are not used."""
+    rows = store.query(
+        "SELECT g.source_id, g.edition, g.score, g.rank FROM gii g JOIN provenance p "
+        "USING (source_id) WHERE g.code = 'GII' AND g.iso3 = ? AND g.score IS NOT NULL "
+        "AND NOT coalesce(p.partial, false) AND g.source_id NOT LIKE '%partial%'", [iso3])
+    if rows.empty:
+        return GiiTrend(pd.DataFrame(columns=["edition", "score", "rank"]), "no data")
+    best = rows.groupby("source_id")["edition"].nunique().sort_values().index[-1]
+    chosen = rows[rows["source_id"] == best].sort_values("edition")
+    return GiiTrend(chosen[["edition", "score", "rank"]].reset_index(drop=True),
+                    "; ".join(p.cite() for p in store.provenance_of([str(best)])))
 
 
 def check_market(found: Sequence[Criterion], iso3: str, home: str) -> str:
@@ -135,6 +161,7 @@ def market_profile(store: Store, plist: PriorityList, found: Sequence[Criterion]
         criteria=criterion_lines(plist, found, code),
         opportunities=opportunities(store, plist.home, code),
         collaboration=collaboration(store, plist.home, code),
+        gii_trend=gii_trend(store, code),
     )
 
 
@@ -151,6 +178,8 @@ def to_payload(profile: MarketProfile) -> dict[str, Any]:
             "source": profile.opportunities.source,
             "rows": profile.opportunities.rows.to_dict("records"),
         },
+        "gii_trend": {"rows": profile.gii_trend.rows.to_dict("records"),
+                      "source": profile.gii_trend.source, "note": profile.gii_trend.note},
         "horizon_collaboration": {
             "projects": collab.projects, "years": collab.years,
             "home_ec_contribution_eur": collab.ec_contribution("home"),

@@ -15,7 +15,21 @@ import pandas as pd
 from marketscout import __version__
 from marketscout.dsm.engine import DSMResult
 from marketscout.dsm.results import REASONS, config_rows, describe_reason
+from marketscout.dsm.sectors import (
+    SECTIONS_SOURCE,
+    SectorMap,
+    insert_after,
+    name_frame,
+    rollup,
+    section_of,
+)
 from marketscout.jsonable import clean
+from marketscout.reports.dsm_columns import (
+    FUNNEL_COLUMNS,
+    MARKET_COLUMNS,
+    PAIR_COLUMNS,
+    ROLLUP_COLUMNS,
+)
 
 SCHEMA = "marketscout.dsm-run/1"
 # openpyxl writes about 10,000 rows a second: longer exclusion lists go to Parquet or JSON.
@@ -39,44 +53,71 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [clean(r) for r in frame.astype(object).to_dict("records")]
 
 
-def to_payload(result: DSMResult) -> dict[str, Any]:
+def named(result: DSMResult, frame: pd.DataFrame,
+          sectors: SectorMap | None = None) -> pd.DataFrame:
+    """A result frame with market and product names (and the HS section, and the user's
+    sector where a mapping is given, for frames with products)."""
+    out = name_frame(frame, dict(result.product_names))
+    if "product" in out.columns and len(out):
+        codes = out["product"].astype(str)
+        sections = {c: section_of(c)[0] for c in codes.unique()}
+        insert_after(out, "product_name", "hs_section", codes.map(sections).astype(object))
+        if sectors is not None:
+            insert_after(out, "hs_section", "sector", codes.map(sectors.label).astype(object))
+    return out
+
+
+def rollups(result: DSMResult, sectors: SectorMap | None = None) -> dict[str, pd.DataFrame]:
+    """The opportunities rolled up by HS section and chapter (and sector), per market and for
+    all markets together (market 'ALL')."""
+    out = {"by_section": rollup(result.opportunities, "section"),
+           "by_chapter": rollup(result.opportunities, "chapter")}
+    if sectors is not None:
+        out["by_sector"] = rollup(result.opportunities, sectors)
+    return {k: name_frame(v, {}) for k, v in out.items()}
+
+
+def to_payload(result: DSMResult, sectors: SectorMap | None = None) -> dict[str, Any]:
     """Everything of a run as one JSON-ready document."""
     return about(result) | {
         "funnel": records(result.funnel),
-        "markets": records(result.markets),
-        "opportunities": records(result.opportunities),
-        "excluded": records(result.excluded),
+        "markets": records(named(result, result.markets)),
+        "opportunities": records(named(result, result.opportunities, sectors)),
+        "excluded": records(named(result, result.excluded, sectors)),
         "reasons": {code: describe_reason(code) for code in REASONS},
+        "hs_sections_source": SECTIONS_SOURCE,
+        **{k: records(v) for k, v in rollups(result, sectors).items()},
     }
 
 
-def to_json(result: DSMResult) -> str:
-    return json.dumps(to_payload(result), indent=1, ensure_ascii=False) + "\n"
+def to_json(result: DSMResult, sectors: SectorMap | None = None) -> str:
+    return json.dumps(to_payload(result, sectors), indent=1, ensure_ascii=False) + "\n"
 
 
-def opportunities_table(result: DSMResult) -> pd.DataFrame:
-    """The opportunities with home, year and source on every row (CSV and Parquet)."""
-    frame = result.opportunities.copy()
+def opportunities_table(result: DSMResult, sectors: SectorMap | None = None) -> pd.DataFrame:
+    """The opportunities with names, home, year and source on every row (CSV and Parquet)."""
+    frame = named(result, result.opportunities, sectors)
     frame.insert(0, "home", result.home)
     frame.insert(1, "year", result.year)
     frame["source"] = ("SYNTHETIC " if result.synthetic else "") + result.source
     return frame
 
 
-def to_csv(result: DSMResult) -> str:
+def to_csv(result: DSMResult, sectors: SectorMap | None = None) -> str:
     buffer = io.StringIO()
-    opportunities_table(result).to_csv(buffer, index=False)
+    opportunities_table(result, sectors).to_csv(buffer, index=False)
     return buffer.getvalue()
 
 
-def to_parquet(result: DSMResult, path: Path) -> list[Path]:
+def to_parquet(result: DSMResult, path: Path, sectors: SectorMap | None = None) -> list[Path]:
     """Opportunities to `path`; markets and excluded product-markets beside it."""
     path = Path(path)
     stem = path.with_suffix("")
     written = [path, Path(f"{stem}_markets.parquet"), Path(f"{stem}_excluded.parquet")]
     meta = {"marketscout.dsm": json.dumps(about(result))}
-    for frame, target in zip((opportunities_table(result), result.markets, result.excluded),
-                             written, strict=True):
+    frames = (opportunities_table(result, sectors), named(result, result.markets),
+              named(result, result.excluded, sectors))
+    for frame, target in zip(frames, written, strict=True):
         _write_parquet(frame, target, meta)
     return written
 
@@ -90,23 +131,33 @@ def _write_parquet(frame: pd.DataFrame, path: Path, meta: dict[str, str]) -> Non
     pq.write_table(table.replace_schema_metadata(merged), path, compression="zstd")
 
 
-def to_xlsx(result: DSMResult, path: Path) -> None:
-    """A workbook: About (source, warnings), Funnel, Markets, Opportunities, Excluded, Config."""
-    info = about(result)
-    lines = [("home", result.home), ("year", result.year), ("synthetic", result.synthetic),
-             ("trade data", result.source), ("values", info["values"])]
-    lines += [("warning", w) for w in result.warnings]
-    lines += [("source", p.cite()) for p in result.sources]
+def to_xlsx(result: DSMResult, path: Path, sectors: SectorMap | None = None,
+            progress: bool = True) -> Path:
+    """A workbook through the shared writer: About (source, warnings), Funnel, Markets,
+    Opportunities, By section, By chapter (By sector), Excluded (the first 100,000), Config."""
+    from marketscout.reports.workbook import Sheet, write_workbook
+
+    facts: list[tuple[str, Any]] = [
+        ("home", result.home), ("year", result.year), ("synthetic", result.synthetic),
+        ("trade data", result.source), ("values", "thousand USD (BACI)"),
+        ("HS sections", SECTIONS_SOURCE)]
+    facts += [("source", p.cite()) for p in result.sources]
     excluded = result.excluded
     if len(excluded) > XLSX_MAX_EXCLUDED:
-        lines.append(("note", f"Excluded: the first {XLSX_MAX_EXCLUDED:,} of {len(excluded):,} "
+        facts.append(("note", f"Excluded: the first {XLSX_MAX_EXCLUDED:,} of {len(excluded):,} "
                               "rows; --format parquet or json has them all."))
         excluded = excluded.head(XLSX_MAX_EXCLUDED)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        about_sheet = pd.DataFrame(lines, columns=["item", "value"])
-        about_sheet.to_excel(writer, sheet_name="About", index=False)
-        result.funnel.to_excel(writer, sheet_name="Funnel", index=False)
-        result.markets.to_excel(writer, sheet_name="Markets", index=False)
-        opportunities_table(result).to_excel(writer, sheet_name="Opportunities", index=False)
-        excluded.to_excel(writer, sheet_name="Excluded", index=False)
-        config_rows(result.config).to_excel(writer, sheet_name="Config", index=False)
+    groups = rollups(result, sectors)
+    sheets = [Sheet("Funnel", result.funnel, FUNNEL_COLUMNS),
+              Sheet("Markets", named(result, result.markets), MARKET_COLUMNS),
+              Sheet("Opportunities", opportunities_table(result, sectors), PAIR_COLUMNS),
+              Sheet("By section", groups["by_section"], ROLLUP_COLUMNS),
+              Sheet("By chapter", groups["by_chapter"], ROLLUP_COLUMNS)]
+    if "by_sector" in groups:
+        sheets.append(Sheet("By sector", groups["by_sector"], ROLLUP_COLUMNS))
+    sheets += [Sheet("Excluded", named(result, excluded, sectors), PAIR_COLUMNS),
+               Sheet("Config", config_rows(result.config))]
+    title = ("SYNTHETIC DATA: " if result.synthetic else "") + \
+        f"DSM realistic export opportunities of {result.home}, {result.year}"
+    return write_workbook(path, sheets, title=title, about=facts, warnings=result.warnings,
+                          progress=progress)
