@@ -1,11 +1,14 @@
-"""The survey library: weighted Borda by hand, tokens, answers, rounds closing, imports, login."""
+"""The survey library: weighted Borda by hand, tokens, answers (every problem at once, no gap,
+no answer after the close), bounded rounds and weights, imports, languages, settings."""
 
 from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -13,11 +16,12 @@ import pytest
 from openpyxl import Workbook
 
 from marketscout import survey
+from marketscout.access import hash_token
 from marketscout.criteria import survey as criterion
 from marketscout.errors import InputError
 from marketscout.settings import load_settings
 from marketscout.store import Store
-from marketscout.survey import auth, rounds
+from marketscout.survey import links
 
 NOW = datetime(2030, 3, 1, 12, 0)
 CANDS = ["DEU", "FRA", "POL", "SWE", "USA"]
@@ -71,7 +75,7 @@ def test_tokens_have_256_bits_and_only_their_hash_is_stored(
     many = {survey.invite(store, found.round_id, "Chemija") for _ in range(20)}
     assert len(many) == 20
     stored = store.query("SELECT token_hash FROM survey_invitation")["token_hash"].tolist()
-    assert token not in stored and rounds.hash_token(token) in stored
+    assert token not in stored and hash_token(token) in stored
     invitation = survey.find_invitation(store, token)
     assert invitation is not None and invitation.association.name == "LINPRA"
     for wrong in ("", "x" * 43, token[:-1], token + "A", token.upper(), "../" + token[3:]):
@@ -84,21 +88,21 @@ def test_token_check_is_constant_time(setup: tuple[Store, survey.Round, dict[str
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     store, _, tokens = setup
     calls: list[tuple[str, str]] = []
-    real = rounds.hmac.compare_digest
+    real = links.hmac.compare_digest
 
     def spy(a: str, b: str) -> bool:
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(rounds.hmac, "compare_digest", spy)
+    monkeypatch.setattr(links.hmac, "compare_digest", spy)
     assert survey.find_invitation(store, tokens["LINPRA"]) is not None
-    assert calls == [(rounds.hash_token(tokens["LINPRA"]),) * 2]
+    assert calls == [(hash_token(tokens["LINPRA"]),) * 2]
 
 
 def test_answer_is_checked_stored_and_editable(
         setup: tuple[Store, survey.Round, dict[str, str]]) -> None:
     store, found, tokens = setup
-    _answer(store, tokens["LINPRA"], ["Germany (DEU)", "", "poland"], comment="<b>hi</b>")
+    _answer(store, tokens["LINPRA"], ["Germany (DEU)", "poland", ""], comment="<b>hi</b>")
     aid = survey.get_association(store, "LINPRA").association_id
     first = survey.get_answer(store, found.round_id, aid)
     assert first is not None and first.markets == ("DEU", "POL")
@@ -200,9 +204,11 @@ def test_criterion_uses_the_round(setup: tuple[Store, survey.Round, dict[str, st
 def test_criterion_prefers_the_latest_closed_round(
         setup: tuple[Store, survey.Round, dict[str, str]]) -> None:
     store, first, tokens = setup
-    _answer(store, tokens["LINPRA"], ["DEU"])
+    invited = survey.find_invitation(store, tokens["LINPRA"])
+    assert invited is not None
+    survey.submit_answer(store, invited, ["DEU"])  # now: the criterion looks at the clock
     survey.close_round(store, first.round_id)
-    second = survey.create_round(store, "Survey 2031", "2031-06-30", 3, home="LTU")
+    second = survey.create_round(store, "Survey 2031", "2031-06-30", 3, home="LTU", now=NOW)
     later = survey.find_invitation(store, survey.invite(store, second.round_id, "LINPRA"))
     assert later is not None
     survey.submit_answer(store, later, ["USA"])
@@ -272,48 +278,6 @@ def test_bad_import_loads_nothing(setup: tuple[Store, survey.Round, dict[str, st
     assert survey.answers_frame(store, found.round_id)["market"].tolist() == ["USA"]
 
 
-def test_password_hash_is_salted_scrypt() -> None:
-    first, second = auth.hash_password("s3cret"), auth.hash_password("s3cret")
-    assert first != second and first.startswith("scrypt$16384$8$1$") and "s3cret" not in first
-    assert auth.verify_password("s3cret", first) and not auth.verify_password("S3cret", first)
-    assert not auth.verify_password("s3cret", "not a hash")
-
-
-def test_login_stores_only_a_hash_and_sessions_end(store: Store) -> None:
-    session = auth.login(store, "s3cret", "s3cret", "10.0.0.1", now=NOW)
-    assert session and auth.session_valid(store, session, NOW)
-    stored = store.query("SELECT * FROM survey_admin")["password_hash"].iloc[0]
-    assert "s3cret" not in stored and auth.verify_password("s3cret", stored)
-    assert not auth.session_valid(store, session, NOW + auth.SESSION_LIFETIME)
-    auth.end_session(store, session)
-    assert not auth.session_valid(store, session, NOW)
-    assert auth.login(store, "s3cret", "wrong", "10.0.0.1", now=NOW) is None
-    with pytest.raises(auth.AdminDisabledError, match="MARKETSCOUT_ADMIN_PASSWORD"):
-        auth.login(store, None, "s3cret", "10.0.0.1", now=NOW)
-
-
-def test_login_attempts_are_limited_per_address(store: Store) -> None:
-    for i in range(auth.PER_CLIENT_FAILURES):
-        assert auth.login(store, "s3cret", f"guess{i}", "10.0.0.1",
-                          now=NOW + timedelta(minutes=i)) is None
-    later = NOW + timedelta(minutes=5)
-    with pytest.raises(auth.LoginLockedError) as locked:
-        auth.login(store, "s3cret", "s3cret", "10.0.0.1", now=later)  # even the right one
-    # the first failure (at NOW) leaves the 15-minute window at NOW + 15 min: 600 s from now
-    assert locked.value.retry_after == 601
-    assert auth.login(store, "s3cret", "s3cret", "10.0.0.2", now=later)  # others may log in
-    assert auth.login(store, "s3cret", "s3cret", "10.0.0.1", now=NOW + timedelta(minutes=16))
-
-
-def test_login_attempts_are_limited_overall(store: Store,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(auth, "GLOBAL_FAILURES", 3)
-    for i in range(3):
-        auth.login(store, "s3cret", "guess", f"10.0.1.{i}", now=NOW)
-    with pytest.raises(auth.LoginLockedError, match="on this server"):
-        auth.login(store, "s3cret", "s3cret", "10.0.2.1", now=NOW)
-
-
 def test_admin_password_setting(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('admin_password = "from-file"\n')
     from_file = load_settings({"MARKETSCOUT_HOME": str(tmp_path)})
@@ -324,8 +288,9 @@ def test_admin_password_setting(tmp_path: Path) -> None:
 
 
 def test_survey_commands(run: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+    closes = (date.today() + timedelta(days=30)).isoformat()
     code, out, err = run("survey", "create-round", "--title", "Survey 2099", "--closes",
-                         "2099-06-30", "--max-markets", "2", "--home", "LTU")
+                         closes, "--max-markets", "2", "--home", "LTU")
     assert code == 0, err
     assert "Created round 1 'Survey 2099'" in out
     assert run("survey", "add-association", "LINPRA", "--weight", "3")[0] == 0
@@ -345,3 +310,248 @@ def test_survey_commands(run: Callable[..., tuple[int, str, str]], tmp_path: Pat
     assert code == 2 and "answers can no longer be given or changed" in err
     code, _, err = run("survey", "results", "7")
     assert code == 2 and "No survey round 7" in err
+
+
+# --- every problem at once, no gap, bounds (issues 12 and 17) ---------------------------------
+
+def _problems(exc: pytest.ExceptionInfo[survey.FormError]) -> set[tuple[str, str]]:
+    return {(p.field, p.key) for p in exc.value.problems}
+
+
+def test_every_problem_of_an_answer_is_reported_at_once(
+        setup: tuple[Store, survey.Round, dict[str, str]]) -> None:
+    store, found, tokens = setup
+    invitation = survey.find_invitation(store, tokens["LINPRA"])
+    assert invitation is not None
+    with pytest.raises(survey.FormError) as refused:
+        survey.submit_answer(store, invitation, ["Germny", "", "Lithuania"], sector="x" * 201,
+                             comment="ok \ud800", now=NOW)
+    assert _problems(refused) == {("market-1", "unknown_country_hint"), ("market-2", "gap"),
+                                  ("market-3", "home_country"), ("sector", "sector_too_long"),
+                                  ("comment", "not_text")}
+    text = refused.value.what
+    assert text.startswith("Market 1: 'Germny' is not a known country. Did you mean Germany, "
+                           "Guernsey, Niger? Pick a country from the list. Box 2 is empty")
+    assert "Box 2 is empty but box 3 is filled" in text
+    assert "Market 3: Lithuania is the home country." in text
+    assert "The sector is 201 characters long; at most 200 fit." in text
+    assert "The comment contains a character that is not valid text (at position 4)" in text
+    assert survey.answers_frame(store, found.round_id).empty
+
+
+@pytest.mark.parametrize(("boxes", "gaps"), [(["DEU", "", "POL"], [2]),
+                                             (["", "DEU"], [1]),
+                                             (["DEU", "", "", "POL"], [2, 3])])
+def test_a_gap_in_the_boxes_is_refused_not_compacted(
+        store: Store, boxes: list[str], gaps: list[int]) -> None:
+    found = survey.create_round(store, "Gaps", "2030-06-30", 4, home="LTU", now=NOW)
+    with pytest.raises(survey.FormError) as refused:
+        survey.clean_markets(boxes, found)
+    assert [p.values["box"] for p in refused.value.problems if p.key == "gap"] == gaps
+    # blanks after the last filled box are no gap
+    assert survey.clean_markets(["DEU", "POL", "", ""], found) == ("DEU", "POL")
+
+
+def test_an_imported_answer_with_a_gap_is_refused(
+        setup: tuple[Store, survey.Round, dict[str, str]], tmp_path: Path) -> None:
+    store, found, _ = setup
+    path = tmp_path / "gap.csv"
+    path.write_text("association,market,order\nLINPRA,Germany,1\nLINPRA,Poland,3\n")
+    with pytest.raises(InputError, match="LINPRA's markets are at positions 1, 3: position 2 "
+                                         "is missing"):
+        survey.import_answers(store, found.round_id, path, now=NOW)
+    assert survey.answers_frame(store, found.round_id).empty
+
+
+def test_every_problem_of_a_new_round_is_reported_at_once(store: Store) -> None:
+    with pytest.raises(survey.FormError) as refused:
+        survey.create_round(store, " ", "9999-12-31", "0", home="Atlantis", now=NOW)
+    fields = [p.field for p in refused.value.problems]
+    assert fields == ["title", "closes_on", "max_markets", "home"]
+    assert "The closing date 9999-12-31 is more than 5 years ahead" in refused.value.what
+    assert survey.list_rounds(store) == []
+
+
+@pytest.mark.parametrize("closes", ["9999-12-31", "2035-03-02"])
+def test_closing_dates_are_bounded(store: Store, closes: str) -> None:
+    with pytest.raises(InputError, match="more than 5 years ahead"):
+        survey.create_round(store, "Far", closes, 3, now=NOW)
+    # five years from 2030-03-01 is 2035-03-01: accepted
+    assert survey.create_round(store, "Near", "2035-03-01", 3, now=NOW).closes_on.year == 2035
+
+
+def test_a_stored_round_closing_on_the_last_day_still_works(store: Store) -> None:
+    """Rounds stored before dates were bounded (9999-12-31 made the admin pages fail)."""
+    store.write([("INSERT INTO survey_round VALUES (1, 'Old', DATE '9999-12-31', 3, NULL, ?, "
+                  "NULL)", [NOW])])
+    found = survey.get_round(store, 1)
+    assert found.is_open(NOW) and found.closes_at == datetime.max
+    assert survey.results(store, 1).response_rate == 0.0
+    closed = survey.close_round(store, 1, now=NOW)
+    assert closed.closes_at == NOW
+
+
+@pytest.mark.parametrize("weight", ["inf", "1e308", "nan", "0", "-1", "100.5", "a lot", ""])
+def test_association_weights_are_bounded(store: Store, weight: str) -> None:
+    with pytest.raises(InputError, match=re.escape("must be above 0: between 0.01 and 100")):
+        survey.add_association(store, "LINPRA", weight=weight)
+    assert survey.list_associations(store) == []
+
+
+def test_a_weight_is_editable_and_changes_the_results(
+        setup: tuple[Store, survey.Round, dict[str, str]]) -> None:
+    store, found, tokens = setup
+    _answer(store, tokens["LINPRA"], ["DEU"])
+    _answer(store, tokens["Infobalt"], ["POL"])
+    # k = 3, weights 2 and 1: DEU 2*3/3 = 2, POL 1*3/3 = 1
+    assert survey.results(store, found.round_id).table.set_index("market")["score"].to_dict(
+        ) == pytest.approx({"DEU": 2.0, "POL": 1.0})
+    assert survey.set_weight(store, "LINPRA", "1").weight == 1.0
+    # equal weights: 3/2 each
+    assert survey.results(store, found.round_id).table.set_index("market")["score"].to_dict(
+        ) == pytest.approx({"DEU": 1.5, "POL": 1.5})
+    with pytest.raises(InputError, match=re.escape("between 0.01 and 100")):
+        survey.set_weight(store, "LINPRA", "inf")
+    assert survey.get_association(store, "LINPRA").weight == 1.0
+
+
+def test_an_association_is_removable_unless_it_answered_a_closed_round(
+        setup: tuple[Store, survey.Round, dict[str, str]]) -> None:
+    store, found, tokens = setup
+    _answer(store, tokens["Chemija"], ["DEU"])
+    removed = survey.remove_association(store, "Chemija", now=NOW)
+    assert removed.name == "Chemija" and survey.find_association(store, "Chemija") is None
+    assert survey.find_invitation(store, tokens["Chemija"]) is None
+    assert survey.answers_frame(store, found.round_id).empty
+    assert survey.results(store, found.round_id).asked == 2
+    _answer(store, tokens["LINPRA"], ["POL"])
+    survey.close_round(store, found.round_id, now=NOW + timedelta(hours=1))
+    with pytest.raises(InputError, match=r"LINPRA answered closed round\(s\) 1"):
+        survey.remove_association(store, "LINPRA", now=NOW + timedelta(hours=2))
+    assert survey.find_association(store, "LINPRA") is not None
+
+
+def test_no_answer_lands_after_the_close(tmp_path: Path) -> None:
+    """30 associations answer while the admin closes the round: every answer stored is
+    stamped no later than the close, and every refused one was told the round is closed."""
+    db = tmp_path / "m.duckdb"
+    with Store(db) as store:
+        found = survey.create_round(store, "Race", date.today().isoformat(), 2)
+        tokens = []
+        for i in range(30):
+            survey.add_association(store, f"A{i:02d}")
+            tokens.append(survey.invite(store, found.round_id, f"A{i:02d}"))
+    barrier = threading.Barrier(31)
+    outcomes: list[str] = []
+
+    def answer(token: str) -> None:
+        with Store(db) as own:
+            invitation = survey.find_invitation(own, token)
+            assert invitation is not None
+            barrier.wait(timeout=60)
+            try:
+                survey.submit_answer(own, invitation, ["DEU"])
+                outcomes.append("stored")
+            except survey.RoundClosedError:
+                outcomes.append("closed")
+
+    def close() -> None:
+        with Store(db) as own:
+            barrier.wait(timeout=60)
+            time.sleep(0.005)
+            survey.close_round(own, found.round_id)
+
+    threads = [threading.Thread(target=answer, args=(t,)) for t in tokens]
+    threads.append(threading.Thread(target=close))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    with Store(db, read_only=True) as store:
+        closed_at = survey.get_round(store, found.round_id).closed_at
+        stamps = store.query("SELECT updated_at FROM survey_response")["updated_at"]
+    assert closed_at is not None and len(outcomes) == 30
+    assert len(stamps) == outcomes.count("stored")
+    assert all(stamp.to_pydatetime() <= closed_at for stamp in stamps)
+
+
+# --- languages, names, settings -------------------------------------------------------------
+
+def test_the_catalogues_have_the_same_messages_and_placeholders() -> None:
+    from marketscout.survey import catalogue
+
+    english = catalogue.ENGLISH
+    for lang, found in catalogue.CATALOGUES.items():
+        assert set(found) == set(english), lang
+        for key, text in found.items():
+            assert catalogue.placeholders(text) == catalogue.placeholders(english[key]), key
+
+
+def test_problems_read_in_lithuanian(store: Store) -> None:
+    found = survey.create_round(store, "Apklausa", "2030-06-30", 2, home="LTU", now=NOW)
+    with pytest.raises(survey.FormError) as refused:
+        survey.clean_markets(["Vokietija", "Lietuva", "Vokietija (DEU)"], found)
+    texts = [p.text("lt") for p in refused.value.problems]
+    assert texts == ["Rinka Nr. 2: Lietuva – jūsų pačių šalis, o ne užsienio rinka.",
+                     "Nurodyta rinkų: 3; šioje apklausoje galima nurodyti ne daugiau kaip 2.",
+                     "Rinka Nr. 3: Vokietija nurodyta du kartus (taip pat laukelyje Nr. 1)."]
+
+
+def test_markets_have_lithuanian_names_and_can_be_typed_in_lithuanian(store: Store) -> None:
+    from marketscout.survey.names import market_name
+
+    # the CLDR's Lithuanian territory names
+    assert [market_name(c, "lt") for c in ("DEU", "USA", "POL", "KOR", "GBR")] == [
+        "Vokietija", "Jungtinės Valstijos", "Lenkija", "Pietų Korėja", "Jungtinė Karalystė"]
+    assert market_name("DEU") == "Germany"
+    choices = survey.market_choices("LTU", "lt")
+    names = [n for _, n in choices]
+    assert ("DEU", "Vokietija") in choices and "Lietuva" not in names
+    # Čekija sorts among the Cs, not after Ž
+    assert names.index("Čekija") < names.index("Danija")
+    found = survey.create_round(store, "Apklausa", "2030-06-30", 3, home="LTU", now=NOW)
+    assert survey.clean_markets(["vokietija", "Lenkija (POL)"], found) == ("DEU", "POL")
+
+
+def test_survey_settings_are_checked_and_stored(store: Store) -> None:
+    from marketscout.survey import settings
+
+    assert survey.survey_settings(store).languages == ("en",)
+    saved = survey.save_survey_settings(store, {
+        "survey_languages": "lt, en", "survey_base_url": "https://survey.agency.example/",
+        "survey_privacy_lt": "Atsakymus renka agentūra.", "survey_privacy_en": ""})
+    assert saved.languages == ("lt", "en")
+    assert saved.link("T" * 43, "http://127.0.0.1:8000/") == (
+        "https://survey.agency.example/survey/" + "T" * 43)
+    assert saved.notice("en") == "Atsakymus renka agentūra."  # the first language with one
+    assert settings.choose_language(saved, None, "en-GB,en;q=0.8") == "en"
+    assert settings.choose_language(saved, "de", "de-DE") == "lt"
+    assert settings.choose_language(saved, "en", "") == "en"
+    for key, value, words in [("survey_languages", "de", "Unknown survey language"),
+                              ("survey_base_url", "javascript:alert(1)", "not a web address"),
+                              ("survey_base_url", "https://x.example/?a=1", "not a web address"),
+                              ("survey_privacy_en", "x" * 4001, "at most 4000")]:
+        with pytest.raises(InputError, match=words):
+            survey.save_survey_settings(store, {key: value})
+    assert survey.survey_settings(store) == saved  # nothing stored by a refused save
+
+
+def test_survey_rounds_command_shows_the_response_rate_as_a_percentage(
+        run: Callable[..., tuple[int, str, str]]) -> None:
+    closes = (date.today() + timedelta(days=30)).isoformat()
+    assert run("survey", "create-round", "--title", "Pct", "--closes", closes)[0] == 0
+    for name in ("A", "B", "C"):
+        assert run("survey", "add-association", name)[0] == 0
+    code, out, _ = run("survey", "invite", "1")
+    links = [line.split("\t")[1] for line in out.splitlines()]
+    assert len(links) == 3 and all(x.startswith("http://127.0.0.1:8000/survey/") for x in links)
+    with Store(load_settings().db_path) as store:
+        token = links[0].rsplit("/", 1)[1]
+        invitation = survey.find_invitation(store, token)
+        assert invitation is not None
+        survey.submit_answer(store, invitation, ["DEU"])
+        survey.save_survey_settings(store, {"survey_base_url": "https://agency.example"})
+    code, out, _ = run("survey", "rounds")
+    assert code == 0 and "33%" in out and "0.333" not in out  # 1 of 3 answered
+    code, out, _ = run("survey", "invite", "1", "A")  # the admin's address is the default
+    assert out.startswith("A\thttps://agency.example/survey/")

@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "survey": (("survey",), "Run the business association survey (the seventh criterion)."),
     "serve": (("serve",), "Start the web app: priority list, market profiles, data, downloads "
                           "and survey."),
+    "users": (("users",), "Manage who may log in to the web app (admins and analysts)."),
     "index": (("index", "index_robust"),
               "Build any COINr-style composite index from CSV tables."),
     "snapshot": (("snapshot",), "Build the embedded data snapshot from raw public files."),

@@ -48,6 +48,34 @@ def client(home: Path) -> Iterator[Any]:
         yield test_client
 
 
+ANALYST_PASSWORD = "analyst passphrase 2030"
+
+
+def log_in(test_client: Any, username: str, password: str) -> None:
+    """Log `test_client` in through the login form."""
+    import re
+
+    page = test_client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token, page.text[-500:]
+    done = test_client.post("/login", data={"csrf_token": token.group(1), "username": username,
+                                            "password": password, "next": "/data"})
+    assert done.status_code == 200 and done.url.path == "/data", done.text[-500:]
+
+
+@pytest.fixture
+def analyst(home: Path) -> Iterator[Any]:
+    """A TestClient logged in as the analyst 'ana', on the isolated `home` store."""
+    from marketscout import access
+    from marketscout.store import Store
+
+    with Store(home / "marketscout.duckdb") as store:
+        access.add_user(store, "ana", access.ANALYST, ANALYST_PASSWORD)
+    with _test_client(None) as test_client:
+        log_in(test_client, "ana", ANALYST_PASSWORD)
+        yield test_client
+
+
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory: pytest.TempPathFactory, snapshot_db: Path) -> Iterator[Any]:
     """A TestClient shared by a module's read-only tests (its caches stay warm)."""

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 import uvicorn
@@ -38,19 +39,33 @@ def csrf(html: str) -> str:
     return found.group(1)
 
 
-def login(client: TestClient, password: str = PASSWORD) -> str:
+def login(client: TestClient, password: str = PASSWORD, username: str = "admin",
+          then: str = "/admin") -> str:
     """Log the client in; return a CSRF token valid for its new session."""
-    page = client.get("/admin/login")
-    done = client.post("/admin/login", data={"csrf_token": csrf(page.text),
-                                             "password": password})
-    assert done.status_code == 200 and done.url.path == "/admin", done.text
+    page = client.get("/login")
+    done = client.post("/login", data={"csrf_token": csrf(page.text), "username": username,
+                                       "password": password, "next": then})
+    assert done.status_code == 200 and done.url.path == then, done.text
     return csrf(done.text)
+
+
+def add_user(folder: Path, username: str, role: str, password: str = PASSWORD) -> None:
+    """Create a user directly in the store of the app over `folder`."""
+    from marketscout import access
+
+    with Store(folder / "marketscout.duckdb") as store:
+        access.add_user(store, username, role, password)
+
+
+def closing_date(days: int = 60) -> str:
+    """A closing date `days` from today (rounds close at most five years ahead)."""
+    return (date.today() + timedelta(days=days)).isoformat()
 
 
 def new_round(client: TestClient, token: str, k: int = 3, title: str = "Survey 2030") -> int:
     """Create a round through the admin form; return its number."""
     made = client.post("/admin/rounds", data={"csrf_token": token, "title": title,
-                                              "closes_on": "2099-12-31", "max_markets": k,
+                                              "closes_on": closing_date(), "max_markets": k,
                                               "home": "LTU"})
     assert made.status_code == 200, made.text
     return int(made.url.path.rsplit("/", 1)[1])

@@ -12,11 +12,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from marketscout import access
 from marketscout.countries import candidates
 from marketscout.provenance import Provenance
 from marketscout.settings import load_settings
 from marketscout.store import open_store
-from marketscout.web.security import CSRF_FIELD
+from marketscout.web.csrf import CSRF_FIELD
 
 FAST = {"runs": "60", "seed": "7"}
 HTML = {"accept": "text/html"}
@@ -125,16 +126,32 @@ def user_sources() -> set[str]:
         return {p.source_id for p in store.provenance() if p.source_id.startswith("user_")}
 
 
-def test_data_page_shows_status_and_provenance(reader: Any) -> None:
+def test_data_page_shows_status_and_provenance(reader: Any, analyst: Any) -> None:
     html = page(reader, "/data")
     assert 'id="status-table"' in html and 'id="sources-table"' in html
     assert "naturalearth_110m" in html and "cordis_h2020" in html
+    # the upload form is for analysts: anyone else is asked to log in
+    assert 'id="upload-form"' not in html and 'id="import-login"' in html
+    html = page(analyst, "/data")
     assert 'enctype="multipart/form-data"' in html and 'name="csrf_token"' in html
 
 
-def test_upload_with_a_bad_cell_shows_file_row_column_and_loads_nothing(client: Any) -> None:
-    token = csrf(client)
-    response = upload(client, "gii", "gii_not_number.csv",
+def test_an_upload_without_a_login_is_refused_and_loads_nothing(client: Any) -> None:
+    assert 'name="csrf_token"' not in page(client, "/data")  # no upload form to fill in
+    with open_store(load_settings().db_path) as store:  # so that /login shows its form
+        access.add_user(store, "ana", access.ANALYST, "a long passphrase")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token
+    response = client.post("/data/import", data={"kind": "gii", CSRF_FIELD: token.group(1)},
+                           files={"file": ("gii_good.csv", (USER / "gii_good.csv").read_bytes())},
+                           headers=HTML, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert user_sources() == set()
+
+
+def test_upload_with_a_bad_cell_shows_file_row_column_and_loads_nothing(analyst: Any) -> None:
+    token = csrf(analyst)
+    response = upload(analyst, "gii", "gii_not_number.csv",
                       (USER / "gii_not_number.csv").read_bytes(), token)
     assert response.status_code == 422
     text = response.text
@@ -144,42 +161,42 @@ def test_upload_with_a_bad_cell_shows_file_row_column_and_loads_nothing(client: 
     assert user_sources() == set()
 
 
-def test_good_upload_is_loaded_and_used(client: Any) -> None:
-    before = client.get("/api/priority", params=FAST).json()
-    token = csrf(client)
-    response = upload(client, "gii", "gii_good.csv", (USER / "gii_good.csv").read_bytes(),
+def test_good_upload_is_loaded_and_used(analyst: Any) -> None:
+    before = analyst.get("/api/priority", params=FAST).json()
+    token = csrf(analyst)
+    response = upload(analyst, "gii", "gii_good.csv", (USER / "gii_good.csv").read_bytes(),
                       token)
     assert response.status_code == 200, response.text[-600:]
     assert 'id="import-ok"' in response.text and "user_gii" in response.text
     assert user_sources() == {"user_gii"}
     # the app's cache saw the new data; a file of a few economies does not replace a complete
     # edition (coverage rule), and the criterion says why
-    status = client.get("/api/data/status").json()["criteria"]
+    status = analyst.get("/api/data/status").json()["criteria"]
     innovation = next(s for s in status if s["criterion"] == "innovation")
     assert "user_gii" not in innovation["source_ids"]
     assert any("user_gii" in note for note in innovation["notes"])
-    pinned = client.get("/api/priority", params=FAST).json()
+    pinned = analyst.get("/api/priority", params=FAST).json()
     assert pinned["criteria_used"][0]["year"] == before["criteria_used"][0]["year"]
 
 
-def test_upload_without_csrf_token_is_refused(client: Any) -> None:
-    csrf(client)  # the cookie is set, but the form field is missing
-    response = upload(client, "gii", "gii_good.csv", (USER / "gii_good.csv").read_bytes())
+def test_upload_without_csrf_token_is_refused(analyst: Any) -> None:
+    csrf(analyst)  # the cookie is set, but the form field is missing
+    response = upload(analyst, "gii", "gii_good.csv", (USER / "gii_good.csv").read_bytes())
     assert response.status_code == 403
-    response = upload(client, "gii", "gii_good.csv", (USER / "gii_good.csv").read_bytes(),
+    response = upload(analyst, "gii", "gii_good.csv", (USER / "gii_good.csv").read_bytes(),
                       token="forged")
     assert response.status_code == 403
     assert user_sources() == set()
 
 
 @pytest.mark.parametrize("name", ["notes.pdf", "", "../../etc/passwd"])
-def test_upload_needs_a_csv_or_excel_file(client: Any, name: str) -> None:
-    response = upload(client, "gii", name or "x", b"economy,score\n", csrf(client))
+def test_upload_needs_a_csv_or_excel_file(analyst: Any, name: str) -> None:
+    response = upload(analyst, "gii", name or "x", b"economy,score\n", csrf(analyst))
     assert response.status_code in (422, 400)
     assert user_sources() == set()
 
 
-def test_market_facing_strings_are_escaped(client: Any) -> None:
+def test_market_facing_strings_are_escaped(analyst: Any) -> None:
     """A source whose title and a list whose name carry a <script> show it as text."""
     with open_store(load_settings().db_path) as store:
         cands = candidates("LTU")  # a complete newer edition, so that the criterion uses it
@@ -189,14 +206,14 @@ def test_market_facing_strings_are_escaped(client: Any) -> None:
         store.load({"gii": frame}, Provenance(
             source_id="user_gii", title=f"GII {SCRIPT}", publisher=SCRIPT, url="file:///x",
             licence="test", edition="2023", note=SCRIPT))
-    token = csrf(client)
-    listed = upload(client, "list", "mine.csv", b"market\nGermany\n", token, name=SCRIPT)
+    token = csrf(analyst)
+    listed = upload(analyst, "list", "mine.csv", b"market\nGermany\n", token, name=SCRIPT)
     assert listed.status_code == 200, listed.text[-600:]
     for url in ("/", "/data", "/markets/DEU"):
-        html = page(client, url)
+        html = page(analyst, url)
         assert SCRIPT not in html, url
         assert "&lt;script&gt;alert(" in html, url
-    report = client.get("/downloads/report.html", params=FAST).text
+    report = analyst.get("/downloads/report.html", params=FAST).text
     assert SCRIPT not in report and "&lt;script&gt;alert(" in report
 
 

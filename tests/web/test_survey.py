@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from survey_support import (
     PASSWORD,
+    closing_date,
     csrf,
     invite_new,
     live_server,
@@ -21,10 +22,10 @@ from survey_support import (
     new_round,
 )
 
-from marketscout import survey
+from marketscout import access, survey
 from marketscout.store import Store
-from marketscout.survey import auth
-from marketscout.web import security
+from marketscout.web import csrf as web_csrf
+from marketscout.web import middleware, security
 
 
 @pytest.fixture
@@ -51,88 +52,127 @@ def _answer(client: TestClient, link: str, *markets: str, comment: str = "",
 @pytest.mark.parametrize("path", ["/admin", "/admin/rounds/1"])
 def test_admin_pages_require_login(client: TestClient, path: str) -> None:
     found = client.get(path, follow_redirects=False)
-    assert found.status_code == 303 and found.headers["location"] == "/admin/login"
+    assert found.status_code == 303 and found.headers["location"] == f"/login?next={path}"
     assert client.get("/api/survey/rounds/1/results").status_code == 401
+    old = client.get("/admin/login", follow_redirects=False)  # the address of earlier versions
+    assert old.status_code == 303 and old.headers["location"] == "/login?next=/admin"
 
 
 def test_admin_actions_require_login(client: TestClient, tmp_path: Path) -> None:
-    page = client.get("/admin/login")  # a valid CSRF token, but no session
+    page = client.get("/login")  # a valid CSRF token, but no session
     made = client.post("/admin/rounds", follow_redirects=False, data={
-        "csrf_token": csrf(page.text), "title": "X", "closes_on": "2099-01-01",
+        "csrf_token": csrf(page.text), "title": "X", "closes_on": closing_date(),
         "max_markets": 3})
-    assert made.status_code == 303 and made.headers["location"] == "/admin/login"
+    assert made.status_code == 303 and made.headers["location"] == "/login"
     with Store(tmp_path / "home" / "marketscout.duckdb", read_only=True) as store:
         assert survey.list_rounds(store) == []
 
 
 def test_login_sets_a_safe_session_cookie_and_logout_ends_it(client: TestClient) -> None:
-    page = client.get("/admin/login")
-    wrong = client.post("/admin/login", data={"csrf_token": csrf(page.text), "password": "no"})
-    assert wrong.status_code == 401 and "Wrong password" in wrong.text
-    done = client.post("/admin/login", follow_redirects=False,
-                       data={"csrf_token": csrf(page.text), "password": PASSWORD})
+    page = client.get("/login")
+    wrong = client.post("/login", data={"csrf_token": csrf(page.text), "password": "no"})
+    assert wrong.status_code == 401 and "Wrong name or password" in wrong.text
+    done = client.post("/login", follow_redirects=False,
+                       data={"csrf_token": csrf(page.text), "password": PASSWORD,
+                             "next": "/admin"})
     assert done.status_code == 303
     cookie = done.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
     session = client.cookies[security.SESSION_COOKIE]
     home = client.get("/admin")
     assert home.status_code == 200 and "Business association survey" in home.text
-    client.post("/admin/logout", data={"csrf_token": csrf(home.text)})
+    client.post("/logout", data={"csrf_token": csrf(home.text)})
     client.cookies.set(security.SESSION_COOKIE, session)  # replaying the old cookie fails
     assert client.get("/admin", follow_redirects=False).status_code == 303
 
 
 def test_login_is_off_without_a_password(tmp_path: Path) -> None:
     with TestClient(make_app(tmp_path / "home", password=None)) as client:
-        page = client.get("/admin/login")
-        assert "Admin login is off" in page.text and 'type="password"' not in page.text
+        page = client.get("/login")
+        assert "Login is off" in page.text and 'type="password"' not in page.text
         assert client.get("/admin", follow_redirects=False).status_code == 303
 
 
 def test_login_attempts_are_limited(client: TestClient) -> None:
-    page = client.get("/admin/login")
-    for _ in range(auth.PER_CLIENT_FAILURES):
-        failed = client.post("/admin/login", data={"csrf_token": csrf(page.text),
-                                                   "password": "guess"})
+    page = client.get("/login")
+    for _ in range(access.PER_CLIENT_FAILURES):
+        failed = client.post("/login", data={"csrf_token": csrf(page.text),
+                                             "password": "guess"})
         assert failed.status_code == 401
-    locked = client.post("/admin/login", data={"csrf_token": csrf(page.text),
-                                               "password": PASSWORD})
+    locked = client.post("/login", data={"csrf_token": csrf(page.text),
+                                         "password": PASSWORD})
     assert locked.status_code == 429 and "Too many failed logins" in locked.text
     assert 0 < int(locked.headers["retry-after"]) <= 15 * 60
     assert security.SESSION_COOKIE not in client.cookies
 
 
-@pytest.mark.parametrize("case", ["missing", "forged", "other client", "other site"])
+ORIGIN = {"origin": "http://testserver"}  # this site, as a browser sends it
+
+
+@pytest.mark.parametrize("case", ["missing", "forged"])
 def test_forms_without_a_valid_csrf_token_are_refused(client: TestClient, link: str,
                                                       case: str) -> None:
     token = csrf(client.get(link).text)
     data: dict[str, object] = {"market": ["DEU"], "csrf_token": token}
-    headers = {}
     if case == "missing":
         del data["csrf_token"]
-    elif case == "forged":
-        data["csrf_token"] = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     else:
-        headers["origin"] = "https://attacker.example"
-    sender = client
-    if case == "other client":  # a token is good only with the cookie it was made for
-        sender = TestClient(client.app)
-        sender.get(link)
-    refused = sender.post(link, data=data, headers=headers)
-    assert refused.status_code == 403 and "CSRF" in refused.text
+        data["csrf_token"] = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    refused = client.post(link, data=data, headers=ORIGIN)
+    assert refused.status_code == 403 and "its token does not match" in refused.text
     assert "Your answer" not in client.get(link).text  # nothing was stored
+
+
+def test_a_form_from_another_site_is_refused_by_the_origin_check(client: TestClient,
+                                                                 link: str) -> None:
+    """A good token and cookie, but sent by a page of another site: the Origin check."""
+    token = csrf(client.get(link).text)
+    refused = client.post(link, data={"market": ["DEU"], "csrf_token": token},
+                          headers={"origin": "https://attacker.example"})
+    assert refused.status_code == 403 and "its Origin is not this site" in refused.text
+    assert "its token does not match" not in refused.text
+    assert "Your answer" not in client.get(link).text
+
+
+def test_a_token_is_bound_to_its_own_cookie(client: TestClient, link: str) -> None:
+    """Another browser's token with this site's Origin: refused by the token check."""
+    other = TestClient(client.app)
+    theirs = csrf(other.get(link).text)
+    refused = client.post(link, data={"market": ["DEU"], "csrf_token": theirs}, headers=ORIGIN)
+    assert refused.status_code == 403 and "its token does not match" in refused.text
+    assert "its Origin is not this site" not in refused.text
+    assert "Your answer" not in client.get(link).text
+
+
+def test_a_token_is_bound_to_the_session(client: TestClient, tmp_path: Path) -> None:
+    """The same cookie seed with another session: the token of the first session fails."""
+    token = login(client)
+    first = client.cookies[security.SESSION_COOKIE]
+    other = TestClient(client.app)
+    login(other)  # a second admin session; this client keeps its own CSRF cookie
+    client.cookies.set(security.SESSION_COOKIE, other.cookies[security.SESSION_COOKIE])
+    form = {"csrf_token": token, "title": "X", "closes_on": closing_date(), "max_markets": 3}
+    refused = client.post("/admin/rounds", data=form, headers=ORIGIN)
+    assert refused.status_code == 403 and "its token does not match" in refused.text
+    client.cookies.set(security.SESSION_COOKIE, first)  # the session the token was made for
+    made = client.post("/admin/rounds", data=form, headers=ORIGIN)
+    assert made.status_code == 200 and made.url.path == "/admin/rounds/1"
+    assert web_csrf.TOKEN_REFUSED != web_csrf.ORIGIN_REFUSED
 
 
 def test_admin_forms_check_csrf_too(client: TestClient) -> None:
     login(client)
-    made = client.post("/admin/rounds", data={"title": "X", "closes_on": "2099-01-01",
+    made = client.post("/admin/rounds", data={"title": "X", "closes_on": closing_date(),
                                               "max_markets": 3, "csrf_token": "bogus"})
     assert made.status_code == 403
     assert "No survey round yet" in client.get("/admin").text
 
 
 def test_respondent_answers_edits_and_the_admin_sees_it(client: TestClient, link: str) -> None:
-    saved = _answer(client, link, "Germany (DEU)", "", "poland")
+    gap = _answer(client, link, "Germany (DEU)", "", "poland")  # box 2 left empty
+    assert gap.status_code == 422
+    assert "Box 2 is empty but box 3 is filled: fill the boxes in order" in gap.text
+    saved = _answer(client, link, "Germany (DEU)", "poland")
     assert saved.status_code == 200 and "your answer is saved" in saved.text
     assert "Germany (DEU)" in saved.text and 'list="markets"' in saved.text
     edited = _answer(client, link, "USA", "Sweden")
@@ -178,7 +218,7 @@ def test_unknown_link_is_404(client: TestClient) -> None:
 def test_closed_round_refuses_with_a_clear_message(client: TestClient, link: str) -> None:
     form = client.get(link)
     admin = client.get("/admin/rounds/1")
-    client.post("/admin/rounds/1/close", data={"csrf_token": csrf(admin.text)})
+    client.post("/admin/rounds/1/close", data={"csrf_token": csrf(admin.text), "confirm": "yes"})
     late = client.post(link, data={"csrf_token": csrf(form.text), "market": ["DEU"]})
     assert late.status_code == 409
     assert "answers can no longer be given or changed" in late.text
@@ -221,7 +261,7 @@ def test_request_bodies_are_limited(client: TestClient, link: str) -> None:
 def test_body_limit_middleware(tmp_path: Path) -> None:
     """The same limit as an app-wide middleware, for routes outside the survey."""
     app = make_app(tmp_path / "home")
-    app.add_middleware(security.BodySizeLimit)
+    app.add_middleware(middleware.BodySizeLimit)
     with TestClient(app) as client:
         token = login(client)
         link = invite_new(client, token, new_round(client, token), "LINPRA")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from survey_support import PASSWORD, live_server, make_app
+from survey_support import PASSWORD, closing_date, live_server, make_app
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -29,11 +29,12 @@ def _shot(page: Any, name: str) -> None:
 
 def _admin_creates_round_and_invites(page: Any, base: str) -> str:
     page.goto(f"{base}/admin")
-    assert page.url.endswith("/admin/login")  # login required
+    assert page.url.endswith("/login?next=/admin")  # login required
+    page.fill("#username", "admin")
     page.fill("#password", PASSWORD)
     page.click("button:text('Log in')")
     page.fill("#title", "Export markets survey 2030")
-    page.fill("#closes_on", "2099-12-31")
+    page.fill("#closes_on", closing_date())
     page.fill("#max_markets", "3")
     page.fill("#home", "LTU")
     page.click("button:text('Create round')")
@@ -82,3 +83,39 @@ def test_association_answers_and_admin_sees_it_counted(browser: Any, page: Any,
     assert comment.startswith("<script>alert('x')</script>")  # shown as text, never run
     assert not dialogs
     _shot(page, "3-admin-counted")
+
+
+def test_the_survey_page_at_420_px_shows_the_survey_only(browser: Any, page: Any,
+                                                         survey_server: str) -> None:
+    """A respondent on a phone: no link into the agency's app, no horizontal scroll, the
+    admin's languages and privacy notice, every problem beside its box."""
+    link = _admin_creates_round_and_invites(page, survey_server)
+    page.goto(f"{survey_server}/admin/settings")
+    page.check("input[name=languages][value=lt]")
+    page.fill("#privacy_lt", "Atsakymus renka agentūra; saugomi 2 metus.")
+    page.fill("#privacy_en", "The agency collects the answers; kept for 2 years.")
+    page.click("button:text('Save settings')")
+    assert page.inner_text("[role=status]") == "Settings saved."
+
+    phone = browser.new_context(viewport={"width": 420, "height": 900},
+                                locale="lt-LT", extra_http_headers={"Accept-Language": "lt"})
+    form = phone.new_page()
+    form.goto(link)
+    assert form.locator("html").get_attribute("lang") == "lt"
+    assert form.locator("header, nav.site, footer").count() == 0
+    hrefs = form.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert hrefs == ["?lang=en"]  # the only link: the other language
+    assert "Atsakymus renka agentūra" in form.inner_text(".privacy")
+    assert form.locator("option[value='Vokietija (DEU)']").count() == 1
+    width = form.evaluate("document.documentElement.scrollWidth")
+    assert width <= 420, f"the survey page is {width} px wide at 420 px"
+    form.fill("#market-1", "Vokietija (DEU)")
+    form.fill("#market-3", "Lenkija (POL)")  # box 2 left empty: a gap
+    form.click("button:text('Siųsti atsakymą')")
+    assert "Laukelis Nr. 2 tuščias" in form.inner_text("#problems")
+    assert form.locator("p.invalid input#market-2").count() == 1
+    _shot(form, "4-respondent-420px-lt")
+    form.click("a:text('English')")
+    assert "The agency collects the answers" in form.inner_text(".privacy")
+    assert form.evaluate("document.documentElement.scrollWidth") <= 420
+    phone.close()

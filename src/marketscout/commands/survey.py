@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import typer
 
-from marketscout import survey
 from marketscout.cli import app
 from marketscout.commands._common import Format, console, emit, rich_table, to_json, user_store
 
 survey_app = typer.Typer(help="Run the business association survey (the seventh criterion).",
                          no_args_is_help=True)
 app.add_typer(survey_app, name="survey")
-BASE_URL = typer.Option("http://127.0.0.1:8000",
-                        help="Address of `marketscout serve` as associations will reach it.")
+BASE_URL = typer.Option(None, help="Address of `marketscout serve` as associations will reach "
+                              "it (default: the admin's setting, else http://127.0.0.1:8000).")
 
 
 @survey_app.command("create-round")
@@ -26,6 +24,8 @@ def create_round(
     home: str | None = typer.Option(None, help="Home country (left out of the country list)."),
 ) -> None:
     """Open a survey round; then add associations and invite them."""
+    from marketscout import survey
+
     with user_store() as store:
         found = survey.create_round(store, title, closes, max_markets, home)
     console.print(f"Created round [bold]{found.round_id}[/] '{found.title}': up to "
@@ -40,6 +40,8 @@ def add_association(
     weight: float = typer.Option(1.0, help="Its weight in the Borda mean (above 0)."),
 ) -> None:
     """Register a business association (names are unique)."""
+    from marketscout import survey
+
     with user_store() as store:
         found = survey.add_association(store, name, sector, weight)
     console.print(f"Added association {found.association_id}: {found.name} "
@@ -52,10 +54,14 @@ def invite(
     associations: list[str] | None = typer.Argument(None, help="Names or numbers of "
                                                     "associations (default: every one not "
                                                     "invited yet)."),
-    base_url: str = BASE_URL,
+    base_url: str | None = BASE_URL,
 ) -> None:
     """Print a new invitation link per association (only a hash is stored: keep the links)."""
+    from marketscout import survey
+    from marketscout.survey.settings import DEFAULT_BASE_URL, invitation_link
+
     with user_store() as store:
+        settings = survey.survey_settings(store)
         invited = set(survey.invitations(store, round_id)["association_id"])
         chosen = ([survey.get_association(store, a) for a in associations] if associations
                   else [a for a in survey.list_associations(store)
@@ -64,18 +70,23 @@ def invite(
     if not links:
         console.print("Every registered association is invited already; name one to give it "
                       "a new link.", highlight=False)
+    address = base_url or settings.base_url or DEFAULT_BASE_URL
     for name, token in links:
-        print(f"{name}\t{base_url.rstrip('/')}/survey/{token}")
+        print(f"{name}\t{invitation_link(address, token)}")
 
 
 @survey_app.command("rounds")
 def rounds() -> None:
     """List survey rounds with their response rates."""
+    import pandas as pd
+
+    from marketscout import survey
+
     with user_store() as store:
         rows = [(r, survey.results(store, r.round_id)) for r in survey.list_rounds(store)]
     frame = pd.DataFrame([{"round": r.round_id, "title": r.title, "closes": str(r.closes_on),
                            "k": r.max_markets, "open": r.is_open(), "answered": res.answered,
-                           "asked": res.asked, "response_rate": round(res.response_rate, 3)}
+                           "asked": res.asked, "response rate": f"{res.response_rate:.0%}"}
                           for r, res in rows])
     console.print(rich_table(frame, "Survey rounds") if rows else "No survey round yet.")
 
@@ -87,6 +98,8 @@ def results(
     output: Path | None = typer.Option(None, help="Write to this file instead of the screen."),
 ) -> None:
     """Response rate and weighted Borda scores per market for one round."""
+    from marketscout import survey
+
     with user_store() as store:
         res = survey.results(store, round_id)
     head = (f"Round {res.round.round_id} '{res.round.title}': {res.answered} of {res.asked} "
@@ -110,6 +123,8 @@ def import_answers(
     sheet: str | None = typer.Option(None, help="Excel sheet to read (default: the first)."),
 ) -> None:
     """Import offline answers into an open round (a file with any error loads nothing)."""
+    from marketscout import survey
+
     with user_store() as store:
         count = survey.import_answers(store, round_id, file, sheet)
     console.print(f"Imported the answers of {count} association(s) from {file.name} into "
@@ -119,6 +134,8 @@ def import_answers(
 @survey_app.command("close")
 def close(round_id: int = typer.Argument(..., help="The round's number.")) -> None:
     """Close a round now: no more answers or edits."""
+    from marketscout import survey
+
     with user_store() as store:
         found = survey.close_round(store, round_id)
     console.print(f"Round {found.round_id} '{found.title}' is closed.", highlight=False)

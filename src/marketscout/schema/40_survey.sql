@@ -1,5 +1,5 @@
--- The business survey (issue 8): rounds, associations, invitations, answers, and the admin's
--- credentials, sessions and login attempts. Timestamps are naive UTC.
+-- The business survey (issue 8): rounds, associations, invitations and answers (the admin's
+-- login lives in 45_users.sql). Timestamps are naive UTC.
 -- No PRIMARY KEY/UNIQUE on rows that are deleted and re-inserted (answers, responses,
 -- invitations): DuckDB checks such constraints eagerly inside a transaction, so uniqueness is
 -- kept by marketscout.survey, whose writes run one at a time under Store.write's lock.
@@ -45,23 +45,4 @@ CREATE TABLE IF NOT EXISTS survey_answer (
     association_id INTEGER NOT NULL,
     position       INTEGER NOT NULL,  -- 1 = the most important market
     market         VARCHAR NOT NULL   -- ISO3
-);
-
-CREATE TABLE IF NOT EXISTS survey_admin (
-    username      VARCHAR PRIMARY KEY,
-    password_hash VARCHAR NOT NULL,   -- scrypt$n$r$p$salt$hash
-    updated_at    TIMESTAMP NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS survey_session (
-    session_hash VARCHAR NOT NULL,    -- sha256 of the cookie's random id
-    username     VARCHAR NOT NULL,
-    created_at   TIMESTAMP NOT NULL,
-    expires_at   TIMESTAMP NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS survey_login_attempt (
-    client       VARCHAR NOT NULL,    -- the client's IP address
-    attempted_at TIMESTAMP NOT NULL,
-    ok           BOOLEAN NOT NULL
 );

@@ -11,6 +11,7 @@ from marketscout.survey.answers import (
     RoundClosedError,
     RoundResults,
     answers_frame,
+    check_answer,
     clean_markets,
     get_answer,
     import_answers,
@@ -19,32 +20,42 @@ from marketscout.survey.answers import (
     round_for_criterion,
     submit_answer,
 )
-from marketscout.survey.borda import points, summary, weighted_borda
-from marketscout.survey.rounds import (
+from marketscout.survey.associations import (
     Association,
-    Invitation,
-    Round,
     add_association,
-    close_round,
-    create_round,
+    answered_rounds,
     find_association,
-    find_invitation,
     get_association,
-    get_round,
-    hash_token,
+    list_associations,
+    remove_association,
+    set_weight,
+)
+from marketscout.survey.borda import points, summary, weighted_borda
+from marketscout.survey.checks import FormError, Problem
+from marketscout.survey.links import (
+    Invitation,
+    find_invitation,
     invitations,
     invite,
-    list_associations,
+)
+from marketscout.survey.rounds import (
+    Round,
+    close_round,
+    create_round,
+    get_round,
     list_rounds,
     market_choices,
     utcnow,
 )
+from marketscout.survey.settings import SurveySettings, save_survey_settings, survey_settings
 
 __all__ = [
-    "Answer", "Association", "Invitation", "Round", "RoundClosedError", "RoundResults",
-    "add_association", "answers_frame", "clean_markets", "close_round", "create_round",
-    "find_association", "find_invitation", "get_answer", "get_association", "get_round",
-    "hash_token", "import_answers", "invitations", "invite", "list_associations", "list_rounds",
-    "market_choices", "parse_market", "points", "results", "round_for_criterion",
-    "submit_answer", "summary", "utcnow", "weighted_borda",
+    "Answer", "Association", "FormError", "Invitation", "Problem", "Round", "RoundClosedError",
+    "RoundResults", "SurveySettings", "add_association", "answered_rounds", "answers_frame",
+    "check_answer", "clean_markets", "close_round", "create_round", "find_association",
+    "find_invitation", "get_answer", "get_association", "get_round", "import_answers",
+    "invitations", "invite", "list_associations", "list_rounds", "market_choices",
+    "parse_market", "points", "remove_association", "results", "round_for_criterion",
+    "save_survey_settings", "set_weight", "submit_answer", "summary", "survey_settings",
+    "utcnow", "weighted_borda",
 ]

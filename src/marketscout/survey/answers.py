@@ -14,10 +14,13 @@ from marketscout import countries
 from marketscout.errors import InputError, UnknownCountryError
 from marketscout.store import Store
 from marketscout.survey import borda
+from marketscout.survey.associations import find_association
+from marketscout.survey.catalogue import LANGUAGES
+from marketscout.survey.checks import FormError, Problem, text_problem
+from marketscout.survey.links import Invitation
+from marketscout.survey.names import lookup
 from marketscout.survey.rounds import (
-    Invitation,
     Round,
-    find_association,
     get_round,
     list_rounds,
     market_choices,
@@ -29,6 +32,10 @@ MAX_SECTOR = 200
 MAX_COMMENT = 2000
 # "Germany (DEU)": the form's country list shows names with their code in brackets
 CODED = re.compile(r"^(.*\S)?\s*\(([A-Za-z]{3})\)$")
+
+
+CLOSED_FIX = "Contact the agency that invited you if your answer is missing."
+IMPORT_FIX = "Import offline answers before the round closes, or open a new round for them."
 
 
 class RoundClosedError(InputError):
@@ -46,9 +53,7 @@ class Answer:
     via: str = "web"
 
 
-def refuse_if_closed(found: Round, now: datetime | None = None,
-                     fix: str = "Contact the agency that invited you if your answer is missing.",
-                     ) -> None:
+def refuse_if_closed(found: Round, now: datetime | None = None, fix: str = CLOSED_FIX) -> None:
     """Raise a clear message if the round is closed."""
     if not found.is_open(now):
         raise RoundClosedError(
@@ -56,65 +61,152 @@ def refuse_if_closed(found: Round, now: datetime | None = None,
             "answers can no longer be given or changed.", fix=fix)
 
 
+def _resolve(text: str, markets: tuple[str, ...]) -> str | None:
+    """ISO3 of a market typed as a name (in any language of the survey), a code, or
+    'Name (ISO)' from the country list; None when unknown."""
+    coded = CODED.match(text)
+    if coded:
+        text = coded.group(2).upper()
+    try:
+        return countries.to_iso3(text)
+    except UnknownCountryError:
+        return next((iso for lang in LANGUAGES if (iso := lookup(text, lang, markets))), None)
+
+
+def _everyone() -> tuple[str, ...]:
+    """Every market a name may denote (the home country too, to say it is the home)."""
+    return tuple(iso for iso, _ in market_choices())
+
+
+def _market_problem(box: int, text: str, allowed: set[str], found: Round,
+                    seen: dict[str, int]) -> tuple[str | None, Problem | None]:
+    """The market typed in `box`, or the problem with it."""
+    where = f"market-{box}"
+    bad = text_problem(text, where, "market")
+    if bad:
+        return None, bad
+    iso = _resolve(text, _everyone())
+    if iso is None:
+        close = countries.suggestions(text)
+        key = "unknown_country_hint" if close else "unknown_country"
+        return None, Problem(where, key, {"box": box, "text": text, "names": ", ".join(close)})
+    if iso not in allowed:
+        key = "home_country" if iso == found.home else "not_candidate"
+        return None, Problem(where, key, {"box": box, "name": iso})
+    if iso in seen:
+        return None, Problem(where, "twice", {"box": box, "name": iso, "first": seen[iso]})
+    return iso, None
+
+
+def market_problems(raw: Sequence[str], found: Round) -> tuple[tuple[str, ...], list[Problem]]:
+    """The named markets as ISO3 in order, and every problem with them (each names its box).
+
+    Boxes are filled in order: a blank box before a filled one is a gap, refused (the
+    position of each market is its box, so a gap would silently change its points)."""
+    boxes = [" ".join(str(text or "").split()) for text in raw]
+    filled = [box for box, text in enumerate(boxes, start=1) if text]
+    if not filled:
+        return (), [Problem("market-1", "no_market")]
+    problems = [Problem(f"market-{box}", "gap", {"box": box, "later": filled[-1]})
+                for box in range(1, filled[-1]) if not boxes[box - 1]]
+    if len(filled) > found.max_markets:
+        problems.append(Problem(f"market-{found.max_markets + 1}", "too_many",
+                                {"count": len(filled), "k": found.max_markets}))
+    allowed = {iso for iso, _ in market_choices(found.home)}
+    seen: dict[str, int] = {}
+    for box in filled:
+        iso, problem = _market_problem(box, boxes[box - 1], allowed, found, seen)
+        if problem:
+            problems.append(problem)
+        elif iso:
+            seen[iso] = box
+    problems.sort(key=lambda p: int(p.field.rsplit("-", 1)[1]))  # in the order of the boxes
+    return tuple(seen), problems
+
+
 def parse_market(text: str, where: str) -> str:
     """ISO3 of a market typed as a name, a code, or 'Name (ISO)' from the country list."""
     text = " ".join(str(text).split())
-    coded = CODED.match(text)
-    try:
-        return countries.to_iso3(coded.group(2).upper() if coded else text, where=where)
-    except UnknownCountryError as exc:
+    iso = _resolve(text, _everyone())
+    if iso is None:
         close = countries.suggestions(text)
         hint = f"Did you mean {', '.join(close)}? " if close else ""
         raise InputError(f"{where.capitalize()}: {text!r} is not a known country.",
-                         where=where, fix=f"{hint}Pick a country from the list.") from exc
+                         where=where, fix=f"{hint}Pick a country from the list.")
+    return iso
 
 
 def clean_markets(raw: Sequence[str], found: Round) -> tuple[str, ...]:
-    """The named markets as ISO3, in order; blanks are skipped; each error names its box."""
-    filled = [(box, text) for box, text in enumerate(raw, start=1) if str(text or "").strip()]
-    if not filled:
-        raise InputError("Name at least one market.", fix="Type or pick a country in box 1.")
-    if len(filled) > found.max_markets:
-        raise InputError(f"{len(filled)} markets named; this round takes at most "
-                         f"{found.max_markets}.", fix="Keep the most important ones.")
-    allowed = {iso for iso, _ in market_choices(found.home)}
-    markets: list[str] = []
-    for box, text in filled:
-        iso = parse_market(text, where=f"market {box}")
-        if iso not in allowed:
-            why = "the home country" if iso == found.home else "not a candidate market"
-            raise InputError(f"Market {box}: {countries.name(iso)} is {why}.",
-                             fix="Name a partner country.")
-        if iso in markets:
-            raise InputError(f"Market {box}: {countries.name(iso)} is named twice.",
-                             fix="Name each market once.")
-        markets.append(iso)
-    return tuple(markets)
+    """The named markets as ISO3, in order; every problem is raised at once (FormError)."""
+    markets, problems = market_problems(raw, found)
+    if problems:
+        raise FormError(problems)
+    return markets
 
 
-def _text(value: str | None, limit: int, label: str) -> str | None:
+def _text(value: str | None, limit: int, label: str) -> tuple[str | None, Problem | None]:
     """Optional free text: stripped, at most `limit` characters, None when blank."""
     text = str(value or "").replace("\r\n", "\n").strip()
+    bad = text_problem(text, label, label)
+    if bad:
+        return None, bad
     if len(text) > limit:
-        raise InputError(f"The {label} is {len(text)} characters long; at most {limit} fit.",
-                         fix=f"Shorten the {label}.")
-    return text or None
+        return None, Problem(label, f"{label}_too_long", {"length": len(text), "limit": limit})
+    return text or None, None
+
+
+def check_answer(raw: Sequence[str], sector: str | None, comment: str | None,
+                 found: Round) -> Answer:
+    """The answer, checked: every problem of the form is raised at once (FormError)."""
+    markets, problems = market_problems(raw, found)
+    sector_text, sector_problem = _text(sector, MAX_SECTOR, "sector")
+    comment_text, comment_problem = _text(comment, MAX_COMMENT, "comment")
+    problems += [p for p in (sector_problem, comment_problem) if p]
+    if problems:
+        raise FormError(problems)
+    return Answer(markets, sector_text, comment_text)
+
+
+def _guarded(sql: str, round_id: int, stamp: datetime) -> tuple[str, list[object]]:
+    """`sql` (ending in WHERE ...) made conditional on the round being open at `stamp`."""
+    return (f"{sql} AND EXISTS (SELECT 1 FROM survey_round WHERE round_id = ? AND closed_at "
+            "IS NULL AND CAST(? AS DATE) <= closes_on)", [round_id, stamp])
 
 
 def _replace(found: Round, association_id: int, answer: Answer, now: datetime,
              positions: Sequence[int] | None = None) -> list[tuple[str, list[object]]]:
     """Statements that replace one association's answer to one round (positions 1, 2, ...
-    unless given)."""
+    unless given), each taking effect only while the round is open at `now`: checked inside
+    the write's own transaction, so an answer can never land after the round's close."""
     key: list[object] = [found.round_id, association_id]
     places = list(positions) if positions else list(range(1, len(answer.markets) + 1))
-    return [
-        ("DELETE FROM survey_answer WHERE round_id = ? AND association_id = ?", key),
-        ("DELETE FROM survey_response WHERE round_id = ? AND association_id = ?", key),
-        ("INSERT INTO survey_response VALUES (?, ?, ?, ?, ?, ?)",
-         [*key, answer.sector, answer.comment, answer.via, now]),
-        *[("INSERT INTO survey_answer VALUES (?, ?, ?, ?)", [*key, pos, iso])
-          for pos, iso in zip(places, answer.markets, strict=True)],
-    ]
+    rows = [("DELETE FROM survey_answer WHERE round_id = ? AND association_id = ?", key),
+            ("DELETE FROM survey_response WHERE round_id = ? AND association_id = ?", key),
+            ("INSERT INTO survey_response SELECT ?, ?, ?, ?, ?, ? WHERE TRUE",
+             [*key, answer.sector, answer.comment, answer.via, now]),
+            *[("INSERT INTO survey_answer SELECT ?, ?, ?, ? WHERE TRUE", [*key, pos, iso])
+              for pos, iso in zip(places, answer.markets, strict=True)]]
+    statements = []
+    for sql, params in rows:
+        guard, more = _guarded(sql, found.round_id, now)
+        statements.append((guard, [*params, *more]))
+    return statements
+
+
+def _refuse_if_closed_meanwhile(store: Store, round_id: int, fix: str = CLOSED_FIX) -> None:
+    """After a guarded write stored nothing: the round closed between the check and the
+    write (its close may be stamped after this answer's time, so compare nothing: refuse),
+    unless a later answer of the same association replaced this one in an open round."""
+    now_round = get_round(store, round_id)
+    if now_round.closed_at is not None or not now_round.is_open():
+        refuse_if_closed(now_round, now_round.closes_at, fix)
+
+
+def _stored(store: Store, round_id: int, association_id: int, stamp: datetime) -> bool:
+    frame = store.query("SELECT count(*) AS n FROM survey_response WHERE round_id = ? AND "
+                        "association_id = ? AND updated_at = ?",
+                        [round_id, association_id, stamp])
+    return bool(frame["n"].iloc[0])
 
 
 def submit_answer(
@@ -124,10 +216,12 @@ def submit_answer(
     """Store (or replace) an invited association's answer while its round is open."""
     found = get_round(store, invitation.round.round_id)  # re-read: it may have closed since
     refuse_if_closed(found, now)
-    answer = Answer(clean_markets(markets, found), _text(sector, MAX_SECTOR, "sector"),
-                    _text(comment, MAX_COMMENT, "comment"))
+    answer = check_answer(markets, sector, comment, found)
     stamp = now or utcnow()
-    store.write(_replace(found, invitation.association.association_id, answer, stamp))
+    aid = invitation.association.association_id
+    store.write(_replace(found, aid, answer, stamp))
+    if not _stored(store, found.round_id, aid, stamp):
+        _refuse_if_closed_meanwhile(store, found.round_id)
     return Answer(answer.markets, answer.sector, answer.comment, stamp, "web")
 
 
@@ -169,6 +263,18 @@ def _check_rows(frame: pd.DataFrame, found: Round, path: Path) -> None:
                              fix="Remove that row.")
 
 
+def _check_order(name: str, positions: Sequence[int], path: Path) -> None:
+    """An association's positions are 1, 2, ..., n: a gap is refused, never compacted."""
+    expected = list(range(1, len(positions) + 1))
+    if sorted(positions) != expected:
+        missing = sorted(set(range(1, max(positions) + 1)) - set(positions))
+        given = ", ".join(map(str, sorted(positions)))
+        raise InputError(f"{name}'s markets are at positions {given}: position "
+                         f"{', '.join(map(str, missing))} is missing.",
+                         where=str(path), fix=f"Number {name}'s markets 1, 2, 3, ... with no "
+                         "gap (the order gives the points).")
+
+
 def import_answers(store: Store, round_id: int, path: Path | str, sheet: str | None = None,
                    now: datetime | None = None) -> int:
     """Import offline answers (CSV or XLSX, as `data import survey`) into an open round.
@@ -181,8 +287,7 @@ def import_answers(store: Store, round_id: int, path: Path | str, sheet: str | N
     path = Path(path)
     frame = parse_survey(path, sheet=sheet).tables["survey"]
     found = get_round(store, round_id)
-    refuse_if_closed(found, now, "Import offline answers before the round closes, or open a "
-                     "new round for them.")
+    refuse_if_closed(found, now, IMPORT_FIX)
     _check_rows(frame, found, path)
     stamp = now or utcnow()
     statements: list[tuple[str, list[object]]] = []
@@ -196,13 +301,16 @@ def import_answers(store: Store, round_id: int, path: Path | str, sheet: str | N
         known = find_association(store, name)
         aid = known.association_id if known else next_id(store)
         if known is None:
-            statements.append(("INSERT INTO survey_association VALUES (?, ?, NULL, 1.0, ?)",
-                               [aid, " ".join(name.split()), stamp]))
+            sql, guard = _guarded("INSERT INTO survey_association SELECT ?, ?, NULL, 1.0, ? "
+                                  "WHERE TRUE", found.round_id, stamp)
+            statements.append((sql, [aid, " ".join(name.split()), stamp, *guard]))
         ordered = rows.sort_values("position")
-        # the file's positions are kept as given: a gap costs points, as it would on paper
+        _check_order(name, [int(p) for p in ordered["position"]], path)
         answer = Answer(tuple(ordered["market"]), via="import")
-        statements += _replace(found, aid, answer, stamp, [int(p) for p in ordered["position"]])
+        statements += _replace(found, aid, answer, stamp)
     store.write(statements)
+    if not (frame.empty or _stored(store, found.round_id, aid, stamp)):
+        _refuse_if_closed_meanwhile(store, found.round_id, IMPORT_FIX)
     return int(keys.nunique())
 
 

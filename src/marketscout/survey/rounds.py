@@ -1,26 +1,29 @@
-"""Survey rounds, business associations and their invitation links (tokens stored as hashes)."""
+"""Survey rounds: created with a closing date and K, closed early by the admin."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-import secrets
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from marketscout import countries
 from marketscout.errors import InputError
 from marketscout.store import Store
+from marketscout.survey.catalogue import DEFAULT_LANGUAGE
+from marketscout.survey.checks import FormError, Problem, check_text
+from marketscout.survey.names import market_name, sort_key
+
+T = TypeVar("T")
 
 MAX_MARKETS_LIMIT = 20  # more than 20 ordered markets is no longer a "key market" answer
-# secrets.token_urlsafe(32): 32 random bytes (256 bits) as 43 URL-safe base64 characters.
-TOKEN_BYTES = 32
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
+# A round runs for weeks or months; a closing date years ahead is a typo (9999-12-31 made
+# the admin pages fail, issue 17), so it must fall within this many years of today.
+MAX_OPEN_YEARS = 5
+MAX_TITLE = 200
+MAX_ROUND_ID = 2**31 - 1  # the store's INTEGER
 
 
 def utcnow() -> datetime:
@@ -43,66 +46,90 @@ class Round:
     @property
     def closes_at(self) -> datetime:
         """The moment the round stops accepting answers."""
-        end = datetime.combine(self.closes_on + timedelta(days=1), datetime.min.time())
+        end = (datetime.max if self.closes_on >= date.max  # stored before dates were bounded
+               else datetime.combine(self.closes_on + timedelta(days=1), datetime.min.time()))
         return min(end, self.closed_at) if self.closed_at else end
 
     def is_open(self, now: datetime | None = None) -> bool:
         return (now or utcnow()) < self.closes_at
 
 
-@dataclass(frozen=True)
-class Association:
-    """A business association that answers the survey; its weight counts in the Borda mean."""
-
-    association_id: int
-    name: str
-    sector: str | None
-    weight: float
-
-
-@dataclass(frozen=True)
-class Invitation:
-    """One association's invitation to one round (found from its link's token)."""
-
-    round: Round
-    association: Association
-
-
 def next_id(store: Store) -> int:
     return int(store.query("SELECT nextval('survey_id_seq') AS id")["id"].iloc[0])
 
 
-def parse_closing_date(text: str | date) -> date:
-    """A closing date given as YYYY-MM-DD."""
-    if isinstance(text, date):
-        return text
+def latest_closing(today: date) -> date:
+    """The latest closing date a round created `today` may have (29 February: the 28th)."""
     try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError as exc:
-        raise InputError(f"The closing date {text!r} is not a date.",
-                         fix="Give it as YYYY-MM-DD, e.g. 2025-06-30.") from exc
+        return today.replace(year=today.year + MAX_OPEN_YEARS)
+    except ValueError:  # 29 February, in a year that has none
+        return today.replace(year=today.year + MAX_OPEN_YEARS, day=28)
+
+
+def parse_closing_date(text: str | date, today: date) -> date:
+    """A closing date given as YYYY-MM-DD, from `today` to MAX_OPEN_DAYS later."""
+    if isinstance(text, date):
+        closing = text
+    else:
+        try:
+            closing = date.fromisoformat(str(text).strip())
+        except ValueError as exc:
+            raise InputError(f"The closing date {text!r} is not a date.", where="closes_on",
+                             fix="Give it as YYYY-MM-DD, e.g. 2025-06-30.") from exc
+    latest = latest_closing(today)
+    if closing < today:
+        raise InputError(f"The closing date {closing} is in the past.", where="closes_on",
+                         fix="Give today or a later date.")
+    if closing > latest:
+        raise InputError(f"The closing date {closing} is more than {MAX_OPEN_YEARS} years "
+                         "ahead.",
+                         where="closes_on", fix=f"Give a date up to {latest}.")
+    return closing
+
+
+def _checked(check: Callable[[], T], problems: list[Problem]) -> T | None:
+    """The value of `check()`, or None with its error added to `problems`."""
+    try:
+        return check()
+    except InputError as exc:
+        problems.append(Problem.plain(exc.where or "", exc.what, exc.fix))
+        return None
+
+
+def _title(title: str) -> str:
+    clean = " ".join(check_text(str(title), "title").split())
+    if not clean or len(clean) > MAX_TITLE:
+        raise InputError(f"A survey round needs a title of 1 to {MAX_TITLE} characters.",
+                         where="title", fix="Give a title, e.g. 'Survey 2025'.")
+    return clean
+
+
+def _max_markets(value: int | str) -> int:
+    text = str(value).strip()
+    if not (text.isdigit() and 1 <= int(text) <= MAX_MARKETS_LIMIT):
+        raise InputError(f"Maximum markets per answer must be 1..{MAX_MARKETS_LIMIT}, "
+                         f"not {value!r}.", where="max_markets", fix="Use e.g. 5.")
+    return int(text)
 
 
 def create_round(
-    store: Store, title: str, closes_on: str | date, max_markets: int,
+    store: Store, title: str, closes_on: str | date, max_markets: int | str,
     home: str | None = None, now: datetime | None = None,
 ) -> Round:
-    """Open a new round: answers name up to `max_markets` markets, through `closes_on`."""
-    title = " ".join(str(title).split())
-    if not title:
-        raise InputError("A survey round needs a title.", fix="Give a title, e.g. 'Survey 2025'.")
-    if not 1 <= int(max_markets) <= MAX_MARKETS_LIMIT:
-        raise InputError(f"Maximum markets per answer must be 1..{MAX_MARKETS_LIMIT}, "
-                         f"not {max_markets}.", fix="Use e.g. 5.")
-    closing = parse_closing_date(closes_on)
+    """Open a new round: answers name up to `max_markets` markets, through `closes_on`.
+
+    Every problem of the input is reported at once (FormError)."""
     created = now or utcnow()
-    if closing < created.date():
-        raise InputError(f"The closing date {closing} is in the past.",
-                         fix="Give today or a later date.")
-    iso = countries.to_iso3(home, where="home country") if home else None
+    problems: list[Problem] = []
+    clean = _checked(lambda: _title(title), problems)
+    closing = _checked(lambda: parse_closing_date(closes_on, created.date()), problems)
+    k = _checked(lambda: _max_markets(max_markets), problems)
+    iso = _checked(lambda: countries.to_iso3(home, where="home") if home else None, problems)
+    if problems:
+        raise FormError(problems)
     rid = next_id(store)
     store.write([("INSERT INTO survey_round VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                  [rid, title, closing, int(max_markets), iso, created])])
+                  [rid, clean, closing, k, iso, created])])
     return get_round(store, rid)
 
 
@@ -125,127 +152,37 @@ def list_rounds(store: Store) -> list[Round]:
 
 def get_round(store: Store, round_id: int) -> Round:
     """One round; an unknown id raises with the known ones."""
-    frame = store.query("SELECT * FROM survey_round WHERE round_id = ?", [int(round_id)])
-    if frame.empty:
+    wanted = int(round_id)
+    frame = (store.query("SELECT * FROM survey_round WHERE round_id = ?", [wanted])
+             if 0 < wanted <= MAX_ROUND_ID else None)
+    if frame is None or frame.empty:
         known = ", ".join(str(r.round_id) for r in list_rounds(store)) or "none yet"
         raise InputError(f"No survey round {round_id}.", fix=f"Known rounds: {known}.")
     return _round(frame.to_dict("records")[0])
 
 
 def close_round(store: Store, round_id: int, now: datetime | None = None) -> Round:
-    """Close a round now (before its closing date): no more answers or edits."""
+    """Close a round now (before its closing date): no more answers or edits.
+
+    The closing time is never before an answer already stored: an answer that committed while
+    the close was on its way counts as given before the close (with answers' own guard in
+    survey/answers.py, no answer is ever stored after the close).
+    """
     found = get_round(store, round_id)
-    if found.is_open(now):
-        store.write([("UPDATE survey_round SET closed_at = ? WHERE round_id = ?",
-                      [now or utcnow(), found.round_id])])
+    stamp = now or utcnow()
+    if found.is_open(stamp):
+        store.write([(
+            "UPDATE survey_round SET closed_at = greatest(?, coalesce((SELECT max(updated_at) "
+            "FROM survey_response WHERE round_id = ?), ?)) WHERE round_id = ? "
+            "AND closed_at IS NULL", [stamp, found.round_id, stamp, found.round_id])])
     return get_round(store, round_id)
 
 
-def add_association(
-    store: Store, name: str, sector: str | None = None, weight: float = 1.0,
-    now: datetime | None = None,
-) -> Association:
-    """Register a business association (names are unique, case-insensitively)."""
-    name = " ".join(str(name).split())
-    if not name:
-        raise InputError("An association needs a name.", fix="Give its name, e.g. 'LINPRA'.")
-    if not weight > 0 or weight != weight:
-        raise InputError(f"The weight of {name!r} must be above 0, not {weight}.",
-                         fix="Leave it at 1 unless some associations should count more.")
-    if find_association(store, name) is not None:
-        raise InputError(f"The association {name!r} is already registered.",
-                         fix="Invite the registered one, or give a different name.")
-    aid = next_id(store)
-    sector = " ".join(str(sector or "").split()) or None
-    store.write([("INSERT INTO survey_association VALUES (?, ?, ?, ?, ?)",
-                  [aid, name, sector, float(weight), now or utcnow()])])
-    return get_association(store, aid)
-
-
-def _association(row: Mapping[Hashable, Any]) -> Association:
-    sector = row["sector"]
-    return Association(int(row["association_id"]), str(row["name"]),
-                       None if pd.isna(sector) else str(sector), float(row["weight"]))
-
-
-def list_associations(store: Store) -> list[Association]:
-    frame = store.query("SELECT * FROM survey_association ORDER BY lower(name)")
-    return [_association(r) for r in frame.to_dict("records")]
-
-
-def find_association(store: Store, name: str) -> Association | None:
-    """The association with this name (case-insensitive), or None."""
-    frame = store.query("SELECT * FROM survey_association WHERE lower(name) = lower(?)",
-                        [" ".join(str(name).split())])
-    return None if frame.empty else _association(frame.to_dict("records")[0])
-
-
-def get_association(store: Store, key: int | str) -> Association:
-    """An association by id or by name; unknown ones raise."""
-    if isinstance(key, int) or str(key).isdigit():
-        frame = store.query("SELECT * FROM survey_association WHERE association_id = ?",
-                            [int(key)])
-        found = None if frame.empty else _association(frame.to_dict("records")[0])
-    else:
-        found = find_association(store, str(key))
-    if found is None:
-        raise InputError(f"No association {key!r}.",
-                         fix="Add it first (`marketscout survey add-association NAME`).")
-    return found
-
-
-def hash_token(token: str) -> str:
-    """sha256 of a token, hex: what the store keeps instead of the token."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def invite(store: Store, round_id: int, association: int | str,
-           now: datetime | None = None) -> str:
-    """A new invitation token for one association to one round (an older link stops working).
-
-    The token is returned once and never stored: show it (as a link) to the admin now.
-    """
-    found = get_round(store, round_id)
-    assoc = get_association(store, association)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    key = [found.round_id, assoc.association_id]
-    store.write([
-        ("DELETE FROM survey_invitation WHERE round_id = ? AND association_id = ?", key),
-        ("INSERT INTO survey_invitation VALUES (?, ?, ?, ?)",
-         [*key, hash_token(token), now or utcnow()]),
-    ])
-    return token
-
-
-def find_invitation(store: Store, token: str) -> Invitation | None:
-    """The invitation a token opens, or None; the hashes are compared in constant time."""
-    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
-        return None
-    wanted = hash_token(token)
-    # The lookup by hash can only reveal timing about a SHA-256 of the token, which says
-    # nothing useful about the token; the final check is constant-time all the same.
-    frame = store.query("SELECT * FROM survey_invitation WHERE token_hash = ?", [wanted])
-    for row in frame.to_dict("records"):
-        if hmac.compare_digest(str(row["token_hash"]), wanted):
-            return Invitation(get_round(store, int(row["round_id"])),
-                              get_association(store, int(row["association_id"])))
-    return None
-
-
-def invitations(store: Store, round_id: int) -> pd.DataFrame:
-    """The round's invited associations: id, name, sector, weight, invited_at, answered_at."""
-    return store.query(
-        """SELECT a.association_id, a.name, a.sector, a.weight, i.created_at AS invited_at,
-                  r.updated_at AS answered_at, r.via
-           FROM survey_invitation i JOIN survey_association a USING (association_id)
-           LEFT JOIN survey_response r
-             ON r.round_id = i.round_id AND r.association_id = i.association_id
-           WHERE i.round_id = ? ORDER BY lower(a.name)""", [int(round_id)])
-
-
-def market_choices(home: str | None = None) -> list[tuple[str, str]]:
-    """(ISO3, name) of every market an association may name, sorted by name."""
+def market_choices(home: str | None = None, lang: str = DEFAULT_LANGUAGE
+                   ) -> list[tuple[str, str]]:
+    """(ISO3, name in `lang`) of every market an association may name, sorted by name."""
     # candidates() always leaves a home out: without one, take any home and add it back
     everyone = sorted({*countries.candidates("LTU"), "LTU"})
     cands = countries.candidates(home) if home else everyone
-    return sorted(((iso, countries.name(iso)) for iso in cands), key=lambda c: c[1])
+    return sorted(((iso, market_name(iso, lang)) for iso in cands),
+                  key=lambda c: sort_key(c[1]))

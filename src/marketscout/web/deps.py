@@ -1,15 +1,18 @@
 """Request-scoped dependencies shared by every router: settings, the store, templates.
 
-The store is opened per request and closed when the response is sent: DuckDB allows only one
-process to hold a database file open for writing, so short-lived connections let the CLI
-(`marketscout data import`, `rank`) and the server take turns on the same file. Within the
-server process, requests share DuckDB's file lock; while another process (e.g. a CLI import)
-holds the file, requests answer 503 with a "try again" message (StoreError).
+The store is opened per request, on first use (by the handler, the login check or the
+settings), once however many parts of the request use it, and closed when the answer is
+ready (`store_scope`, a dependency of the whole app): DuckDB allows only one process to hold
+a database file open for writing, so short-lived connections let the CLI (`marketscout data
+import`, `rank`) and the server take turns on the same file. Within the server process,
+requests share DuckDB's file lock; while another process (e.g. a CLI import) holds the file,
+requests answer 503 with a "try again" message (StoreError).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +24,7 @@ from marketscout import __version__
 from marketscout.reports.html import format_number
 from marketscout.settings import Settings
 from marketscout.store import Store, open_store
+from marketscout.web.csrf import csrf_token, with_csrf_cookie
 from marketscout.web.ranking import Ranker, RankQuery, parse_query
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,10 +42,32 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_store(request: Request) -> Iterator[Store]:
-    """The user's store, open for this request only (created from the snapshot if absent)."""
-    with open_store(get_settings(request).db_path) as store:
-        yield store
+def store_scope(request: Request) -> Iterator[None]:
+    """Close the request's store, if it was opened, once the answer is ready."""
+    try:
+        yield
+    finally:
+        stack: ExitStack | None = getattr(request.state, "store_stack", None)
+        if stack is not None:
+            request.state.store_stack = None
+            request.state.store = None
+            stack.close()
+
+
+def request_store(request: Request) -> Store:
+    """The user's store for this request, opened on first use (created from the snapshot if
+    absent); `store_scope` closes it."""
+    store: Store | None = getattr(request.state, "store", None)
+    if store is None:
+        stack = ExitStack()
+        store = stack.enter_context(open_store(get_settings(request).db_path))
+        request.state.store_stack, request.state.store = stack, store
+    return store
+
+
+def get_store(request: Request) -> Store:
+    """The store, for handlers: `store: StoreDep`."""
+    return request_store(request)
 
 
 def get_ranker(request: Request) -> Ranker:
@@ -62,8 +88,17 @@ QueryDep = Annotated[RankQuery, Depends(get_rank_query)]
 
 
 def render(request: Request, template: str, context: Mapping[str, Any] | None = None,
-           status_code: int = 200) -> HTMLResponse:
-    """Render a page template (extending base.html) with `request` and `context`."""
+           status_code: int = 200, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+    """Render a page template (extending base.html) with `request` and `context`.
+
+    Every page gets `user` (the logged-in user, or None) and `csrf_token` for its forms (the
+    navigation's logout button is one); the CSRF cookie is set when the client had none.
+    """
+    values = {"user": getattr(request.state, "user", None),
+              "csrf_token": csrf_token(request), **(context or {})}
     response: HTMLResponse = templates.TemplateResponse(
-        request, template, dict(context or {}), status_code=status_code)
+        request, template, values, status_code=status_code, headers=dict(headers or {}))
+    with_csrf_cookie(request, response)
     return response
+
+

@@ -1,107 +1,53 @@
-"""The survey admin: login and logout, rounds and associations (every page needs a login)."""
+"""The survey admin's home: rounds and associations (weights editable, removable). Admins only."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from marketscout import survey
 from marketscout.errors import InputError
-from marketscout.survey import auth
-from marketscout.survey.rounds import MAX_MARKETS_LIMIT
-from marketscout.web.deps import SettingsDep, StoreDep
-from marketscout.web.security import (
-    CSRF_FIELD,
-    GuardedRoute,
-    check_csrf,
-    clear_session_cookie,
-    client_address,
-    render_form,
-    session_id,
-    set_session_cookie,
-)
+from marketscout.survey.associations import MAX_WEIGHT, MIN_WEIGHT
+from marketscout.survey.rounds import MAX_MARKETS_LIMIT, latest_closing
+from marketscout.web.auth import Admin
+from marketscout.web.csrf import CSRF_FIELD, check_csrf
+from marketscout.web.deps import StoreDep, render
+from marketscout.web.middleware import GuardedRoute
 
-router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
+router = APIRouter(route_class=GuardedRoute, include_in_schema=False, dependencies=[Admin])
 CsrfField = Annotated[str, Form(alias=CSRF_FIELD)]
-
-
-def require_admin(request: Request, store: StoreDep) -> None:
-    """Send anyone without a live admin session to the login page."""
-    if not auth.session_valid(store, session_id(request)):
-        raise HTTPException(303, "Log in first.", headers={"Location": "/admin/login"})
-
-
-Admin = [Depends(require_admin)]
-
-
-def _login_page(request: Request, settings: SettingsDep, error: str = "",
-                status_code: int = 200) -> Response:
-    context = {"nav": "admin", "error": error, "enabled": bool(settings.admin_password),
-               "limits": (auth.PER_CLIENT_FAILURES, int(auth.WINDOW.total_seconds() // 60))}
-    return render_form(request, "admin/login.html", context, status_code=status_code)
-
-
-@router.get("/admin/login", response_class=HTMLResponse)
-def login_form(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    """The login form (or the admin home for someone already logged in)."""
-    if auth.session_valid(store, session_id(request)):
-        return RedirectResponse("/admin", status_code=303)
-    return _login_page(request, settings)
-
-
-@router.post("/admin/login", response_class=HTMLResponse)
-def login(request: Request, store: StoreDep, settings: SettingsDep, csrf: CsrfField = "",
-          password: Annotated[str, Form(max_length=1000)] = "") -> Response:
-    """Check the password (attempts limited per address and overall) and start a session."""
-    check_csrf(request, csrf)
-    try:
-        session = auth.login(store, settings.admin_password, password, client_address(request))
-    except auth.AdminDisabledError as exc:
-        return _login_page(request, settings, str(exc.what), 503)
-    except auth.LoginLockedError as exc:
-        page = _login_page(request, settings, exc.what, 429)
-        page.headers["Retry-After"] = str(exc.retry_after)
-        return page
-    if session is None:
-        return _login_page(request, settings, "Wrong password.", 401)
-    response = RedirectResponse("/admin", status_code=303)
-    set_session_cookie(request, response, session)
-    return response
-
-
-@router.post("/admin/logout")
-def logout(request: Request, store: StoreDep, csrf: CsrfField = "") -> Response:
-    """End the session at once and forget its cookie."""
-    check_csrf(request, csrf)
-    auth.end_session(store, session_id(request))
-    response = RedirectResponse("/admin/login", status_code=303)
-    clear_session_cookie(response)
-    return response
+# a weight typed as text, checked by the library (FastAPI's float would take "inf" and "nan")
+WeightField = Annotated[str, Form(max_length=40)]
+Confirm = Annotated[str, Form(max_length=10)]
 
 
 def _home(request: Request, store: StoreDep, status_code: int = 200, **extra: Any) -> Response:
     rounds = [(r, survey.results(store, r.round_id)) for r in survey.list_rounds(store)]
-    context = {"nav": "admin", "rounds": rounds, "associations": survey.list_associations(store),
-               "max_limit": MAX_MARKETS_LIMIT, "today": survey.utcnow().date()}
-    return render_form(request, "admin/index.html", context | extra, status_code=status_code)
+    today = survey.utcnow().date()
+    context = {"nav": "admin", "admin_nav": "rounds", "rounds": rounds,
+               "associations": survey.list_associations(store), "max_limit": MAX_MARKETS_LIMIT,
+               "today": today, "latest": latest_closing(today),
+               "weights": (MIN_WEIGHT, MAX_WEIGHT)}
+    return render(request, "admin/index.html", context | extra, status_code=status_code)
 
 
-@router.get("/admin", response_class=HTMLResponse, dependencies=Admin)
+@router.get("/admin", response_class=HTMLResponse)
 def admin_home(request: Request, store: StoreDep) -> Response:
     """Survey rounds with their response rates, and the registered associations."""
     return _home(request, store)
 
 
-@router.post("/admin/rounds", response_class=HTMLResponse, dependencies=Admin)
+@router.post("/admin/rounds", response_class=HTMLResponse)
 def create_round(
     request: Request, store: StoreDep, csrf: CsrfField = "",
     title: Annotated[str, Form(max_length=200)] = "",
-    closes_on: Annotated[str, Form()] = "", max_markets: Annotated[int, Form()] = 5,
+    closes_on: Annotated[str, Form(max_length=40)] = "",
+    max_markets: Annotated[str, Form(max_length=10)] = "5",
     home: Annotated[str, Form(max_length=60)] = "",
 ) -> Response:
-    """Open a new round, then show it."""
+    """Open a new round, then show it; every problem of the form is shown at once."""
     check_csrf(request, csrf)
     try:
         found = survey.create_round(store, title, closes_on, max_markets, home or None)
@@ -110,12 +56,11 @@ def create_round(
     return RedirectResponse(f"/admin/rounds/{found.round_id}", status_code=303)
 
 
-@router.post("/admin/associations", response_class=HTMLResponse, dependencies=Admin)
+@router.post("/admin/associations", response_class=HTMLResponse)
 def add_association(
     request: Request, store: StoreDep, csrf: CsrfField = "",
     name: Annotated[str, Form(max_length=200)] = "",
-    sector: Annotated[str, Form(max_length=200)] = "",
-    weight: Annotated[float, Form()] = 1.0,
+    sector: Annotated[str, Form(max_length=200)] = "", weight: WeightField = "1",
 ) -> Response:
     """Register a business association (invite it from a round's page)."""
     check_csrf(request, csrf)
@@ -124,3 +69,45 @@ def add_association(
     except InputError as exc:
         return _home(request, store, 422, error=exc)
     return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/admin/associations/{association_id}/weight", response_class=HTMLResponse)
+def set_weight(request: Request, store: StoreDep, association_id: int, csrf: CsrfField = "",
+               weight: WeightField = "") -> Response:
+    """Change an association's weight (the results of every round it answered change)."""
+    check_csrf(request, csrf)
+    try:
+        found = survey.set_weight(store, association_id, weight)
+    except InputError as exc:
+        return _home(request, store, 422, error=exc)
+    return _home(request, store, message=f"{found.name} now weighs {found.weight:g}.")
+
+
+@router.get("/admin/associations/{association_id}/remove", response_class=HTMLResponse)
+def confirm_remove(request: Request, store: StoreDep, association_id: int) -> Response:
+    """Ask before removing an association (what it removes is said first)."""
+    found = survey.get_association(store, association_id)
+    answered = survey.answered_rounds(store, found.association_id)
+    lines = [f"Remove {found.name} (weight {found.weight:g})? Its invitation links stop "
+             "working at once."]
+    if answered:
+        lines.append("Its answers to round(s) " + ", ".join(map(str, answered)) + " are "
+                     "removed too (a round it answered that is closed refuses this).")
+    return render(request, "admin/confirm.html", {
+        "nav": "admin", "admin_nav": "rounds", "heading": f"Remove {found.name}",
+        "lines": lines, "button": "Remove the association", "cancel": "/admin",
+        "action": f"/admin/associations/{found.association_id}/remove"})
+
+
+@router.post("/admin/associations/{association_id}/remove", response_class=HTMLResponse)
+def remove(request: Request, store: StoreDep, association_id: int, csrf: CsrfField = "",
+           confirm: Confirm = "") -> Response:
+    """Remove an association once confirmed (refused when it answered a closed round)."""
+    check_csrf(request, csrf)
+    if confirm != "yes":
+        return confirm_remove(request, store, association_id)
+    try:
+        found = survey.remove_association(store, association_id)
+    except InputError as exc:
+        return _home(request, store, 422, error=exc)
+    return _home(request, store, message=f"Removed {found.name}.")

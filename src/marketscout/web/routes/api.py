@@ -12,14 +12,15 @@ from marketscout import criteria
 from marketscout.jsonable import clean
 from marketscout.priority import profile
 from marketscout.reports import export
+from marketscout.web.auth import Reader
 from marketscout.web.deps import RankerDep, StoreDep
+from marketscout.web.middleware import GuardedRoute
 from marketscout.web.ranking import MAX_RUNS, PAGE_RUNS, RankQuery, parse_query
-from marketscout.web.security import GuardedRoute
 
 # JSONResponse: the payloads are JSON-ready already (reports/export.py cleans them), so FastAPI's
 # generic encoder, which walks every value again, is skipped; it cost more than the payload.
 router = APIRouter(prefix="/api", tags=["priority list"], route_class=GuardedRoute,
-                   default_response_class=JSONResponse)
+                   default_response_class=JSONResponse, dependencies=[Reader])
 
 Home = Annotated[str, Query(description="Home country (ISO3 or name).")]
 Top = Annotated[int, Query(ge=1, le=250, description="How many markets to select.")]

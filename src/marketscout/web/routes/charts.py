@@ -16,10 +16,12 @@ from fastapi.responses import Response
 from marketscout.collab.pair import collaboration
 from marketscout.priority import profile
 from marketscout.reports import charts
+from marketscout.web.auth import Reader
 from marketscout.web.deps import QueryDep, RankerDep, StoreDep
-from marketscout.web.security import GuardedRoute
+from marketscout.web.middleware import GuardedRoute
 
-router = APIRouter(prefix="/charts", include_in_schema=False, route_class=GuardedRoute)
+router = APIRouter(prefix="/charts", include_in_schema=False, route_class=GuardedRoute,
+                   dependencies=[Reader])
 
 
 @lru_cache(maxsize=64)

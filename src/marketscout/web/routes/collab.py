@@ -18,10 +18,11 @@ from marketscout import collab
 from marketscout.collab.export import records
 from marketscout.collab.profile import ORG_TYPES
 from marketscout.errors import MarketscoutError
+from marketscout.web.auth import Reader
 from marketscout.web.deps import StoreDep, render
-from marketscout.web.security import GuardedRoute
+from marketscout.web.middleware import GuardedRoute
 
-router = APIRouter(route_class=GuardedRoute, tags=["collaboration"])
+router = APIRouter(route_class=GuardedRoute, tags=["collaboration"], dependencies=[Reader])
 
 Home = Annotated[str, Query(description="Home country (ISO3 or name).")]
 Programme = Annotated[str, Query(description="h2020, horizon-europe or all.")]

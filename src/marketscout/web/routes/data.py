@@ -1,5 +1,6 @@
 """The Data page: status and provenance of every source, and an upload form for the kinds of
-`marketscout data import` (same checks: one bad cell and nothing is loaded)."""
+`marketscout data import` (same checks: one bad cell and nothing is loaded). Reading follows
+the read access; importing needs an analyst."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from fastapi.responses import HTMLResponse
 from marketscout import countries, criteria
 from marketscout.errors import InputError
 from marketscout.sources.user import KINDS, TITLES
-from marketscout.web.deps import QueryDep, RankerDep, StoreDep
-from marketscout.web.security import CSRF_FIELD, GuardedRoute, check_csrf, render_form
+from marketscout.web.auth import Analyst, Reader
+from marketscout.web.csrf import CSRF_FIELD, check_csrf
+from marketscout.web.deps import QueryDep, RankerDep, StoreDep, render
+from marketscout.web.middleware import GuardedRoute
 from marketscout.web.upload import SUFFIXES, import_upload
 
 router = APIRouter(include_in_schema=False, route_class=GuardedRoute)
@@ -27,36 +30,39 @@ def _context(query: Any, ranker: Any, store: StoreDep, **extra: Any) -> dict[str
     }
 
 
-@router.get("/data", response_class=HTMLResponse)
+@router.get("/data", response_class=HTMLResponse, dependencies=[Reader])
 def data_page(request: Request, query: QueryDep, ranker: RankerDep, store: StoreDep
               ) -> HTMLResponse:
     """What data feeds each criterion, where every source came from, and the upload form."""
-    return render_form(request, "data.html", _context(query, ranker, store))
+    return render(request, "data.html", _context(query, ranker, store))
 
 
-@router.post("/data/import", response_class=HTMLResponse)
-async def data_import(
+@router.post("/data/import", response_class=HTMLResponse, dependencies=[Analyst])
+def data_import(
     request: Request, query: QueryDep, ranker: RankerDep, store: StoreDep,
     kind: Annotated[str, Form()], file: Annotated[UploadFile, File()],
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
     home: Annotated[str, Form()] = "", year: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "", sheet: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    """Import an uploaded file; on any error show what/where/what to do and load nothing."""
+    """Import an uploaded file; on any error show what/where/what to do and load nothing.
+
+    A plain `def`: FastAPI runs it in a worker thread, and the parse itself runs in a worker
+    process with its own bounds (web/worker.py), so other requests are answered meanwhile."""
     check_csrf(request, csrf_token)
-    content = await file.read()
     try:
         if kind not in KINDS:
             raise InputError(f"Unknown kind {kind!r}.", where="upload form, field 'kind'",
                              fix=f"Choose one of: {', '.join(KINDS)}.")
-        imported = import_upload(store, kind, file.filename, content, home=home,
-                                 year=_year(year), name=name, sheet=sheet)
+        imported = import_upload(store, kind, file.filename, file.file.read(), home=home,
+                                 year=_year(year), name=name, sheet=sheet,
+                                 bounds=request.app.state.upload_bounds)
     except InputError as exc:
         error = {"what": exc.what, "where": exc.where, "fix": exc.fix}
-        return render_form(request, "data.html", _context(query, ranker, store, error=error),
-                           status_code=422)
+        return render(request, "data.html", _context(query, ranker, store, error=error),
+                      status_code=422)
     ranker.invalidate()
-    return render_form(request, "data.html", _context(query, ranker, store, imported=imported))
+    return render(request, "data.html", _context(query, ranker, store, imported=imported))
 
 
 def _year(text: str) -> int | None:

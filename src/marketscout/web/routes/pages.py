@@ -16,11 +16,12 @@ from fastapi.responses import HTMLResponse, Response
 from marketscout import countries, criteria
 from marketscout.priority import PriorityList, profile
 from marketscout.reports import export, html
+from marketscout.web.auth import Reader
 from marketscout.web.deps import QueryDep, RankerDep, StoreDep, render
+from marketscout.web.middleware import GuardedRoute
 from marketscout.web.ranking import RankQuery
-from marketscout.web.security import GuardedRoute
 
-router = APIRouter(include_in_schema=False, route_class=GuardedRoute)
+router = APIRouter(include_in_schema=False, route_class=GuardedRoute, dependencies=[Reader])
 
 
 def ranking_context(query: RankQuery, plist: PriorityList, found: list[criteria.Criterion]
