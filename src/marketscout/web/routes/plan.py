@@ -24,11 +24,12 @@ from marketscout.reports import charts
 from marketscout.store import Store
 from marketscout.web.deps import QueryDep, RankerDep, StoreDep, render
 from marketscout.web.ranking import Ranker, RankQuery
-from marketscout.web.security import GuardedRoute
+from marketscout.web.auth import Reader
+from marketscout.web.middleware import GuardedRoute
 
-router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
+router = APIRouter(route_class=GuardedRoute, include_in_schema=False, dependencies=[Reader])
 api = APIRouter(prefix="/api/plan", tags=["activity plan"], route_class=GuardedRoute,
-                default_response_class=JSONResponse)
+                default_response_class=JSONResponse, dependencies=[Reader])
 
 
 def _list(request: Request, store: Store, ranker: Ranker, query: RankQuery
