@@ -22,10 +22,10 @@ from marketscout.plan.propose import ProposalOptions
 from marketscout.plan.vocab import STATUSES, TYPES
 from marketscout.reports import charts
 from marketscout.store import Store
-from marketscout.web.deps import QueryDep, RankerDep, StoreDep, render
-from marketscout.web.ranking import Ranker, RankQuery
 from marketscout.web.auth import Reader
+from marketscout.web.deps import QueryDep, RankerDep, StoreDep, render
 from marketscout.web.middleware import GuardedRoute
+from marketscout.web.ranking import Ranker, RankQuery
 
 router = APIRouter(route_class=GuardedRoute, include_in_schema=False, dependencies=[Reader])
 api = APIRouter(prefix="/api/plan", tags=["activity plan"], route_class=GuardedRoute,
