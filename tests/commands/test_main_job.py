@@ -146,15 +146,26 @@ def test_rank_weights_exclusions_and_top(run: Run) -> None:
     assert [m["iso3"] for m in chosen] == eligible[:10]
 
 
-def test_rank_csv_names_sources_method_and_omissions(run: Run, tmp_path: Path) -> None:
+def test_rank_csv_is_plain_with_a_sidecar(run: Run, tmp_path: Path) -> None:
     code, out, _ = run("rank", "--home", "LTU", *FAST, "--format", "csv")
-    assert code == 0
-    header = [line for line in out.splitlines() if line.startswith("#")]
-    assert any("criterion innovation" in h and "2022" in h for h in header)
-    assert any(h.startswith("# left out dsm") for h in header)
-    assert any(h.startswith("# method:") for h in header)
-    table = pd.read_csv(io.StringIO(out), comment="#")
-    assert {"iso3", "rank", "score", "p_top", "tier", "innovation_contribution"} <= set(table)
+    assert code == 0 and not any(line.startswith("#") for line in out.splitlines())
+    target = tmp_path / "list.csv"
+    code, _, err = run("rank", "--home", "LTU", *FAST, "--format", "csv", "--output",
+                       str(target))
+    assert code == 0, err
+    table = pd.read_csv(target)  # no options: no comment lines, one header row
+    assert {"Market (ISO3)", "Market", "Rank", "Score (0-100)", "P(top 32)", "Tier",
+            "90% rank interval", "innovation 2022 (score 0-100)",
+            "innovation contribution (points)"} <= set(table)
+    assert len(table) == len(rank_json(run)["markets"])
+    meta = json.loads((tmp_path / "list.csv.meta.json").read_text(encoding="utf-8"))
+    assert meta["headline"].endswith("candidates not ranked.")
+    used = {c["id"]: c for c in meta["criteria_used"]}
+    assert used["innovation"]["year"] == "2022" and used["innovation"]["provenance"]
+    assert {c["id"] for c in meta["criteria_left_out"]} >= {"dsm", "survey"}
+    assert meta["method"]["uncertainty"]["runs"] == 200 and meta["warnings"]
+    assert {c["name"] for c in meta["columns"]} >= {"iso3", "p_top", "innovation_value"}
+    assert "Sources, method and warnings: list.csv.meta.json" in err
 
 
 def test_rank_xlsx_has_every_sheet(run: Run, tmp_path: Path) -> None:
@@ -163,8 +174,9 @@ def test_rank_xlsx_has_every_sheet(run: Run, tmp_path: Path) -> None:
                        str(target))
     assert code == 0, err
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["priority list", "criteria", "weights", "robustness",
-                               "sources", "left out", "method"]
+    assert book.sheetnames == ["About", "priority list", "not ranked", "overrides",
+                               "criteria", "weights", "robustness", "sources", "left out",
+                               "method"]
     ranked = len(rank_json(run)["markets"])
     assert book["priority list"].max_row == ranked + 1  # a header and every ranked market
 

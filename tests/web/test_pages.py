@@ -102,7 +102,7 @@ def test_downloads(reader: Any) -> None:
     assert report.headers["content-disposition"].startswith("attachment")
     assert "<svg" in report.text
     csv = reader.get("/downloads/priority.csv", params=FAST).text
-    assert csv.startswith("# marketscout")
+    assert csv.startswith("Market (ISO3),Market,Rank")  # plain CSV, no '#' lines
 
 
 def csrf(client: Any) -> str:

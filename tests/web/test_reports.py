@@ -47,10 +47,11 @@ def test_weights_sheet_shares_are_hand_computed(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(target)
     rows = list(book["weights"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
-    shares = {r[header.index("criterion")]: r[header.index("share")] for r in body}
+    shares = {r[header.index("Criterion")]: r[header.index("Share of the total weight")]
+              for r in body}
     assert shares == {"innovation": pytest.approx(0.75), "horizon": pytest.approx(0.25)}
     robust = list(book["robustness"].iter_rows(values_only=True))
-    assert robust[0][:4] == ("iso3", "market", "rank", "median_rank")
+    assert robust[0][:4] == ("Market (ISO3)", "Market", "Rank", "Median rank (Monte Carlo)")
     assert robust[1][0] == "DEU" and robust[1][2] == 1
 
 

@@ -73,8 +73,10 @@ def _present(plist: Any, comparison: dict[str, Any] | None, fmt: RankFormat,
         export.to_xlsx(plist, output, comparison)
     elif fmt is RankFormat.json:
         emit(export.to_json(plist, comparison), output, quiet=True)
+    elif fmt is RankFormat.csv and output is not None:
+        export.write_csv(plist, output, comparison)  # and FILE.meta.json beside it
     elif fmt is RankFormat.csv:
-        emit(export.to_csv(plist, comparison), output, quiet=True)
+        emit(export.to_csv(plist, comparison), None)
     else:
         from marketscout.commands.rank_view import to_text
 

@@ -181,3 +181,5 @@ def show_summary(plist: PriorityList, output: Path | None) -> None:
         first = plist.markets.set_index("iso3").loc[plist.selected[:3], "market"]
         out.print(f"Wrote {output}: {len(plist.selected)} markets on the list, first "
                   f"{', '.join(first)}.", highlight=False)
+        if output.suffix.lower() == ".csv":
+            out.print(f"Sources, method and warnings: {output.name}.meta.json", highlight=False)

@@ -21,6 +21,7 @@ FORMATS: dict[str, tuple[str, int | None]] = {
     "score": ("0.0", 1),
     "decimal": ("0.00", 2),
     "percent": ("0.0%", 4),
+    "probability": ("0%", 2),
     "money": ("#,##0", 0),
     "ratio": ("0.000", 3),
     "date": ("yyyy-mm-dd", None),
@@ -31,8 +32,8 @@ FORMATS: dict[str, tuple[str, int | None]] = {
 @dataclass(frozen=True)
 class Column:
     """One output column: `key` in the frame, `header` for people (with its unit), the
-    format (`text`, `int`, `score` 0.0, `decimal` 0.00, `percent` 0.0 %, `money` #,##0,
-    `ratio`, `date`, `auto`), an optional width and a note shown on the header."""
+    format (`text`, `int`, `score` 0.0, `decimal` 0.00, `percent` 0.0 %, `probability`
+    0 %, `money` #,##0, `ratio`, `date`, `auto`), an optional width and a note shown on the header."""
 
     key: str
     header: str = ""

@@ -185,7 +185,7 @@ def _shown(value: Any, col: Column) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        if col.fmt == "percent":
+        if col.fmt in ("percent", "probability"):
             return f"{value:.1%}"
         digits = FORMATS[col.fmt][1]
         return f"{value:,.{2 if digits is None else digits}f}"
