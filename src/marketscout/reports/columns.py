@@ -33,7 +33,8 @@ FORMATS: dict[str, tuple[str, int | None]] = {
 class Column:
     """One output column: `key` in the frame, `header` for people (with its unit), the
     format (`text`, `int`, `score` 0.0, `decimal` 0.00, `percent` 0.0 %, `probability`
-    0 %, `money` #,##0, `ratio`, `date`, `auto`), an optional width and a note shown on the header."""
+    0 %, `money` #,##0, `ratio`, `date`, `auto`), an optional width and a note shown on
+    the header."""
 
     key: str
     header: str = ""
