@@ -24,14 +24,23 @@ def test_pairs_json_and_csv_name_their_source(run: Run, tmp_path: Path) -> None:
     first = data["partners"][0]
     assert first["partner"] == "DEU" and sum(first["joint_projects_by_year"].values()) == (
         first["joint_projects"])
-    code, out, _ = run("collab", "pairs", "--home", "Lithuania", "--format", "csv")
-    assert code == 0 and out.startswith("# Horizon partners of Lithuania")
-    assert "# source: European Commission (CORDIS)" in out
+    code, out, err = run("collab", "pairs", "--home", "Lithuania", "--format", "csv")
+    # a plain CSV on standard output; title and source on standard error
+    assert code == 0 and out.startswith("\ufeff") is False
+    assert out.startswith("Partner (ISO3),Name,Joint projects,")
+    assert "Source: European Commission (CORDIS)" in err
+    target = tmp_path / "pairs.csv"
+    code, _, err = run("collab", "pairs", "--home", "LTU", "--format", "csv", "--output",
+                       str(target))
+    assert code == 0, err
+    meta = json.loads((tmp_path / "pairs.csv.meta.json").read_text(encoding="utf-8"))
+    assert meta["title"].startswith("Horizon partners of Lithuania") and "CORDIS" in meta[
+        "source"]
     book = tmp_path / "pairs.xlsx"
     code, _, err = run("collab", "pairs", "--home", "LTU", "--format", "xlsx", "--output",
                        str(book))
     assert code == 0, err
-    assert openpyxl.load_workbook(book).sheetnames == ["about", "partners", "by_year",
+    assert openpyxl.load_workbook(book).sheetnames == ["About", "partners", "by_year",
                                                       "by_part", "sources"]
 
 
@@ -46,7 +55,8 @@ def test_profile_thirds_and_network(run: Run, tmp_path: Path) -> None:
     assert code == 0 and "Among" in out and "collab thirds" in out
     code, out, _ = run("collab", "thirds", "--format", "csv")
     assert code == 0
-    rows = [line for line in out.splitlines() if not line.startswith("#")]
+    rows = out.splitlines()
+    assert rows[0].startswith("Country (ISO3),Country,Status in the programme,")
     assert rows[1].startswith("USA,United States,third,")
     graph = tmp_path / "net.graphml"
     code, _, err = run("collab", "network", "--min-projects", "200", "--format", "graphml",

@@ -84,10 +84,21 @@ def test_criteria_csv_lists_candidates(run: Run, tmp_path: Path) -> None:
     target = tmp_path / "c.csv"
     code, _, _ = run("criteria", "--home", "LTU", "--format", "csv", "--output", str(target))
     assert code == 0
-    frame = pd.read_csv(target)
-    assert list(frame.columns) == ["iso3", "innovation", "horizon", "digital", "fdi", "exports",
-                                   "dsm", "survey", "horizon_ec_contribution"]
+    frame = pd.read_csv(target)  # no options: a plain CSV, sources in the sidecar
+    assert list(frame.columns) == [
+        "Market (ISO3)", "Market", "innovation 2022 (score 0-100)",
+        "horizon 2014-2022 (projects)", "horizon EC contribution (EUR)",
+        "digital 2024 (score 0-100)", "fdi 2024 (EUR million)", "exports 2023 (USD thousand)",
+        "dsm (USD thousand)", "survey (weighted mean Borda points)"]
+    frame = frame.set_axis(
+        ["iso3", "market", "innovation", "horizon", "horizon_ec_contribution", "digital",
+         "fdi", "exports", "dsm", "survey"], axis=1)
     assert len(frame) == 197 and "LTU" not in set(frame["iso3"])
+    assert frame.set_index("iso3").loc["DEU", "market"] == "Germany"
+    # money is rounded to whole units where rounding is the meaning
+    assert (frame["exports"].dropna() == frame["exports"].dropna().round()).all()
+    meta = json.loads((tmp_path / "c.csv.meta.json").read_text(encoding="utf-8"))
+    assert {c["id"] for c in meta["criteria"]} >= {"innovation", "horizon", "exports"}
     # the EC contribution is reported only where there are joint projects
     no_joint = frame[frame["horizon"] == 0]
     assert (no_joint["horizon_ec_contribution"] == 0).all()

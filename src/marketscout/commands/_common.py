@@ -20,9 +20,39 @@ console = Console()
 
 
 class Format(StrEnum):
+    """The one list of output formats; each command takes a subset (`format_option`)."""
+
     table = "table"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
+    parquet = "parquet"
+    graphml = "graphml"
+
+
+BASIC = (Format.table, Format.csv, Format.json)
+WITH_XLSX = (*BASIC, Format.xlsx)
+
+
+def format_option(*allowed: Format, help: str = "") -> Any:
+    """The `--format` option accepting only `allowed` (default: table, csv, json), refusing
+    the others with a message naming the option and the formats this command writes."""
+    import typer
+
+    allowed = allowed or BASIC
+    names = ", ".join(f.value for f in allowed)
+
+    def parse(value: str | Format) -> Format:
+        if isinstance(value, Format) and value in allowed:
+            return value
+        found = next((f for f in allowed if f.value == str(value).strip().lower()), None)
+        if found is None:
+            raise typer.BadParameter(f"Unknown format {str(value)!r}: this command writes "
+                                     f"{names}.")
+        return found
+
+    return typer.Option("--format", help=help or f"{names}.", parser=parse,
+                        metavar="[" + "|".join(f.value for f in allowed) + "]")
 
 
 @contextmanager
@@ -49,6 +79,31 @@ def emit(text: str, output: Path | None, *, quiet: bool = False) -> None:
 
 
 err_console = Console(stderr=True)
+
+
+def write_table(fmt: Format, out: Any, output: Path | None) -> None:
+    """A `reports.tables.Output` as CSV (stdout, or a file with its FILE.meta.json) or
+    Excel (needs --output); the warnings and what was written on standard error."""
+    import typer
+
+    from marketscout.reports import tables
+
+    if fmt is Format.xlsx and output is None:
+        raise typer.BadParameter("--format xlsx needs --output FILE.xlsx",
+                                 param_hint="--output")
+    if output is None:
+        emit(tables.csv_text(out), None)
+    elif fmt is Format.xlsx:
+        tables.write_xlsx(out, output)
+    else:
+        tables.write_csv(out, output)
+    for w in out.warnings:
+        err_console.print(f"[yellow]Warning:[/] {w}", highlight=False)
+    if output is not None:
+        rows = len(out.tables[0][1])
+        side = f" (sources in {output.name}.meta.json)" if fmt is Format.csv else ""
+        err_console.print(f"Wrote {output}: {out.title}, {rows:,} rows{side}.",
+                          highlight=False)
 
 
 def to_json(data: Any) -> str:

@@ -4,7 +4,7 @@ partner finder (library: marketscout.collab)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -14,9 +14,16 @@ from marketscout import collab
 from marketscout.cli import app
 from marketscout.collab.scope import Scope
 from marketscout.collab.status import CountryStatus, read_status
-from marketscout.commands._collab_output import Format, about, footer, records, show, write
-from marketscout.commands._common import console, emit, rich_table, user_store
-from marketscout.errors import InputError
+from marketscout.commands._collab_output import about, footer, records, show, write
+from marketscout.commands._common import (
+    WITH_XLSX,
+    Format,
+    console,
+    emit,
+    format_option,
+    rich_table,
+    user_store,
+)
 
 collab_app = typer.Typer(help="Horizon collaboration analytics: pairs, country profiles, "
                          "third countries, the country network.", no_args_is_help=True)
@@ -37,7 +44,7 @@ def _status(path: Path | None) -> CountryStatus | None:
 def pairs_command(
     home: str = typer.Option(..., "--home", help="Home country (ISO3 or name)."),
     programme: str = PROGRAMME, years: str | None = YEARS,
-    fmt: Format = typer.Option(Format.table, "--format", help="table, csv, json or xlsx."),
+    fmt: Annotated[Format, format_option(*WITH_XLSX)] = Format.table,
     output: Path | None = OUTPUT,
 ) -> None:
     """Per partner country: joint projects, participations, EC contribution and coordinator
@@ -104,8 +111,8 @@ def profile_command(
                                     "home country."),
     programme: str = PROGRAMME, years: str | None = YEARS, status: Path | None = STATUS,
     top: int = typer.Option(10, "--top", help="How many top partner countries to list."),
-    fmt: Format = typer.Option(Format.table, "--format", help="table, json or xlsx (csv: the "
-                               "participation per start year)."),
+    fmt: Annotated[Format, format_option(*WITH_XLSX, help="table, json or xlsx (csv: the "
+                                         "participation per start year).")] = Format.table,
     output: Path | None = OUTPUT,
 ) -> None:
     """A country's fact sheet: participations, projects, EC contribution, organisation types,
@@ -166,7 +173,7 @@ def thirds_command(
     include: str = typer.Option("third", "--include", help="Statuses to compare, e.g. "
                                 "third or third,associated."),
     top: int = typer.Option(30, "--top", help="Rows to show in the table."),
-    fmt: Format = typer.Option(Format.table, "--format", help="table, csv, json or xlsx."),
+    fmt: Annotated[Format, format_option(*WITH_XLSX)] = Format.table,
     output: Path | None = OUTPUT,
 ) -> None:
     """Third-country comparison: which non-associated countries take part most in Horizon,
@@ -190,15 +197,14 @@ def network_command(
     min_projects: int = typer.Option(1, "--min-projects", help="Keep links with at least this "
                                      "many joint projects."),
     programme: str = PROGRAMME, years: str | None = YEARS,
-    fmt: str = typer.Option("table", "--format", help="table, csv (nodes), graphml or json."),
+    fmt: Annotated[Format, format_option(Format.table, Format.csv, Format.graphml, Format.json,
+                                         help="table, csv (nodes), graphml or json.")
+                   ] = Format.table,
     output: Path | None = OUTPUT,
     top: int = typer.Option(25, "--top", help="Rows to show in the table."),
 ) -> None:
     """The country collaboration network (weights = joint projects) with degree and
     eigenvector centrality; GraphML or JSON for Gephi, Cytoscape or d3."""
-    if fmt not in ("table", "csv", "graphml", "json"):
-        raise InputError(f"Unknown format {fmt!r}.", where="--format",
-                         fix="Use table, csv, graphml or json.")
     where = collab.scope(programme, years)
     with user_store(read_only=True) as store:
         found = collab.network(store, min_projects, where)
@@ -240,7 +246,7 @@ def partners_command(
     min_score: float | None = typer.Option(None, "--min-score", help="Lowest score that counts "
                                            "as a match (default: 0.35 semantic, >0 lexical)."),
     programme: str = PROGRAMME, years: str | None = YEARS,
-    fmt: Format = typer.Option(Format.table, "--format", help="table, csv, json or xlsx."),
+    fmt: Annotated[Format, format_option(*WITH_XLSX)] = Format.table,
     output: Path | None = OUTPUT,
 ) -> None:
     """Find organisations in a market whose Horizon projects match a topic.

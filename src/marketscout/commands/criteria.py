@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from marketscout.cli import app
 from marketscout.commands import _rank_options as opt
-from marketscout.commands._common import Format, console, emit, rich_table, to_json, user_store
+from marketscout.commands._common import (
+    WITH_XLSX,
+    Format,
+    console,
+    emit,
+    format_option,
+    rich_table,
+    to_json,
+    user_store,
+    write_table,
+)
 
 
 @app.command("criteria")
@@ -19,7 +30,7 @@ def show_criteria(
     exports_mean_years: opt.ExportsMeanYears = 1,
     edition: opt.Edition = None,
     min_coverage: opt.MinCoverage = None,
-    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json."),
+    fmt: Annotated[Format, format_option(*WITH_XLSX)] = Format.table,
     output: Path | None = typer.Option(None, help="Write to this file instead of the screen."),
 ) -> None:
     """Print each candidate market's value on each of the seven criteria, with sources."""
@@ -45,8 +56,10 @@ def show_criteria(
             },
         }
         emit(to_json(payload), output)
-    elif fmt is Format.csv:
-        emit(frame.reset_index().to_csv(index=False), output)
+    elif fmt in (Format.csv, Format.xlsx):
+        from marketscout.reports import tables
+
+        write_table(fmt, tables.criteria_output(countries.to_iso3(home), found, frame), output)
     else:
         shown = frame.dropna(how="all").reset_index()
         shown.insert(1, "market", shown["iso3"].map(countries.name))

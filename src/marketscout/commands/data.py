@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from marketscout import criteria
 from marketscout.commands import data_app
-from marketscout.commands._common import Format, console, emit, rich_table, to_json, user_store
+from marketscout.commands._common import (
+    Format,
+    console,
+    emit,
+    format_option,
+    rich_table,
+    to_json,
+    user_store,
+)
 
 
 @data_app.command("status")
 def status(
     home: str = typer.Option("LTU", help="Home country (ISO3 or name)."),
     year: int | None = typer.Option(None, help="Latest year to use (default: latest in store)."),
-    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json."),
+    fmt: Annotated[Format, format_option()] = Format.table,
 ) -> None:
     """For each criterion: source and year, coverage of candidate markets, provenance, gaps."""
     with user_store() as store:
@@ -91,7 +100,7 @@ def show(
     home: str | None = typer.Option(None, help="Home country (fdi, exports): its rows only."),
     source: list[str] = typer.Option([], "--source", help="Only these source ids (see `data "
                                      "sources`); repeat for several."),
-    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json."),
+    fmt: Annotated[Format, format_option()] = Format.table,
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
 ) -> None:
     """What the store holds for one kind, with its sources: check an import here.

@@ -10,14 +10,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from marketscout.cli import app
-from marketscout.commands._common import console, emit, rich_table, to_json, user_store
+from marketscout.commands._common import (
+    WITH_XLSX,
+    Format,
+    console,
+    emit,
+    format_option,
+    rich_table,
+    to_json,
+    user_store,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,18 +65,6 @@ SECTORS = typer.Option(None, "--sectors", help="A sector mapping CSV (columns hs
                        "hs = an HS code or range such as 8401-8487): roll-ups by sector.")
 
 
-class RunFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
-    parquet = "parquet"
-
-
-class ShortFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 def check_output(output: Path | None) -> None:
@@ -171,8 +168,7 @@ def show_warnings(result: Any) -> None:
 def run(
     home: str = HOME, year: int | None = YEAR, trade: list[Path] | None = TRADE,
     config: Path | None = CONFIG, engine: Engine = ENGINE,
-    fmt: RunFormat = typer.Option(RunFormat.table, "--format",
-                                  help="table, csv, json, xlsx or parquet."),
+    fmt: Annotated[Format, format_option(*WITH_XLSX, Format.parquet)] = Format.table,
     output: Path | None = typer.Option(None, help="Write to this file (needed for xlsx and "
                                        "parquet)."),
     top: int = typer.Option(20, min=1, max=10_000, help="Markets shown in the table."),
@@ -184,24 +180,24 @@ def run(
     if all_exporters:
         _run_all(year, trade, config, output, engine)
         return
-    if fmt in (RunFormat.xlsx, RunFormat.parquet) and output is None:
+    if fmt in (Format.xlsx, Format.parquet) and output is None:
         raise typer.BadParameter(f"--format {fmt.value} needs --output FILE.")
     mapping = _sector_map(sectors)
     result = run_result(home, year, trade, config, engine, output)
     show_warnings(result)
     from marketscout.reports import dsm_export
 
-    if fmt is RunFormat.xlsx:
+    if fmt is Format.xlsx:
         assert output is not None
         dsm_export.to_xlsx(result, output, sectors=mapping)
         console.print(f"Wrote {output}")
-    elif fmt is RunFormat.parquet:
+    elif fmt is Format.parquet:
         assert output is not None
         written = dsm_export.to_parquet(result, output, sectors=mapping)
         console.print("Wrote " + ", ".join(str(p) for p in written))
-    elif fmt is RunFormat.json:
+    elif fmt is Format.json:
         emit(dsm_export.to_json(result, sectors=mapping), output)
-    elif fmt is RunFormat.csv:
+    elif fmt is Format.csv:
         emit(dsm_export.to_csv(result, sectors=mapping), output)
     else:
         _show(result, top, mapping)
@@ -266,7 +262,7 @@ def explain(
     home: str = HOME, year: int | None = YEAR, trade: list[Path] | None = TRADE,
     config: Path | None = CONFIG, engine: Engine = ENGINE,
     top: int = typer.Option(20, min=1, max=10_000, help="How many opportunities to show."),
-    fmt: ShortFormat = typer.Option(ShortFormat.table, "--format", help="table, csv or json."),
+    fmt: Annotated[Format, format_option()] = Format.table,
 ) -> None:
     """Why a market's products are (or are not) realistic opportunities for the home country."""
     from marketscout import countries
@@ -277,7 +273,7 @@ def explain(
     with user_store(read_only=True) as store:
         found = explain_market(result, market, top=top, store=store)
     show_warnings(result)
-    if fmt is ShortFormat.json:
+    if fmt is Format.json:
         emit(to_json({"home": result.home, "year": result.year, "market": found.market,
                       "market_name": countries.name(found.market),
                       "synthetic": result.synthetic, "source": result.source,
@@ -285,7 +281,7 @@ def explain(
                       "opportunities": _plain(found.opportunities),
                       "excluded": _plain(found.excluded)}), None)
         return
-    if fmt is ShortFormat.csv:
+    if fmt is Format.csv:
         emit(found.opportunities.to_csv(index=False), None)
         return
     console.print(escape(found.summary), highlight=False)
@@ -305,7 +301,7 @@ def _plain(frame: pd.DataFrame) -> list[dict[str, object]]:
 def funnel(
     home: str = HOME, year: int | None = YEAR, trade: list[Path] | None = TRADE,
     config: Path | None = CONFIG, engine: Engine = ENGINE,
-    fmt: ShortFormat = typer.Option(ShortFormat.table, "--format", help="table, csv or json."),
+    fmt: Annotated[Format, format_option()] = Format.table,
 ) -> None:
     """How many markets and product-markets survive each of the four filters."""
     from marketscout.dsm.sectors import name_frame
@@ -313,13 +309,13 @@ def funnel(
     result = run_result(home, year, trade, config, engine)
     show_warnings(result)
     excluded = name_frame(result.excluded_markets, {})
-    if fmt is ShortFormat.json:
+    if fmt is Format.json:
         emit(to_json({"home": result.home, "year": result.year, "synthetic": result.synthetic,
                       "source": result.source, "warnings": list(result.warnings),
                       "funnel": _plain(result.funnel),
                       "excluded_markets": _plain(excluded)}), None)
         return
-    if fmt is ShortFormat.csv:
+    if fmt is Format.csv:
         emit(result.funnel.to_csv(index=False), None)
         return
     console.print(rich_table(result.funnel, title="Funnel"))

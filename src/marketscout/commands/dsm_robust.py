@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from marketscout.commands._common import console, emit, rich_table, to_json, user_store
+from marketscout.commands._common import (
+    Format,
+    console,
+    emit,
+    format_option,
+    rich_table,
+    to_json,
+    user_store,
+)
 from marketscout.commands.dsm import (
     CONFIG,
     ENGINE,
@@ -17,7 +26,6 @@ from marketscout.commands.dsm import (
     TRADE,
     YEAR,
     Engine,
-    ShortFormat,
     _source,
     _year,
     dsm_app,
@@ -61,7 +69,7 @@ def robustness(
     design: str = typer.Option("lhs", help="lhs (Latin hypercube) or random."),
     seed: int = typer.Option(2026, min=0, max=2**32 - 1, help="Seed of the draws."),
     top: int = typer.Option(20, min=1, max=10_000, help="Rows shown in the tables."),
-    fmt: ShortFormat = typer.Option(ShortFormat.table, "--format", help="table, csv or json."),
+    fmt: Annotated[Format, format_option()] = Format.table,
     output: Path | None = typer.Option(None, help="Write csv/json to this file."),
 ) -> None:
     """Which opportunities hold when the DSM's unverified [L] thresholds move (Monte Carlo)."""
@@ -82,7 +90,7 @@ def robustness(
     from marketscout.dsm.sectors import name_frame
 
     pairs = name_frame(result.pairs, {})
-    if fmt is ShortFormat.json:
+    if fmt is Format.json:
         emit(to_json({"home": result.home, "year": result.year, "draws": len(result.draws),
                       "design": design, "seed": seed, "ranges": result.ranges,
                       "synthetic": result.synthetic, "source": result.source,
@@ -91,7 +99,7 @@ def robustness(
                       "opportunities": records(pairs),
                       "sensitivity": records(result.sensitivity)}), output)
         return
-    if fmt is ShortFormat.csv:
+    if fmt is Format.csv:
         emit(pairs.to_csv(index=False), output)
         return
     console.print(f"{len(result.draws)} draws in {result.seconds:.2f} s "
@@ -112,7 +120,7 @@ def sectors(
     mapping: Path | None = SECTORS,
     market: str | None = typer.Option(None, help="Only this market (default: the whole list "
                                       "and every market)."),
-    fmt: ShortFormat = typer.Option(ShortFormat.table, "--format", help="table, csv or json."),
+    fmt: Annotated[Format, format_option()] = Format.table,
 ) -> None:
     """The opportunities rolled up by HS section, chapter or your sector mapping."""
     from marketscout import countries
@@ -126,10 +134,10 @@ def sectors(
     table = name_frame(rollup(result.opportunities, grouping), {})
     if wanted:
         table = table[table["market"] == wanted]
-    if fmt is ShortFormat.json:
+    if fmt is Format.json:
         emit(to_json({"home": result.home, "year": result.year, "source": result.source,
                       "synthetic": result.synthetic, "rows": records(table)}), None)
-    elif fmt is ShortFormat.csv:
+    elif fmt is Format.csv:
         emit(table.to_csv(index=False), None)
     else:
         console.print(rich_table(table, title="Opportunities by " + (

@@ -4,14 +4,23 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from marketscout.cli import app
-from marketscout.commands._common import console, emit, err_console, rich_table, to_json, user_store
+from marketscout.commands._common import (
+    WITH_XLSX,
+    console,
+    emit,
+    err_console,
+    format_option,
+    rich_table,
+    to_json,
+    user_store,
+)
+from marketscout.commands._common import Format as Fmt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,16 +41,9 @@ plan_app.add_typer(targets_app, name="targets")
 plan_app.add_typer(instruments_app, name="instruments")
 
 
-class Fmt(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
-
-
 Home = Annotated[str, typer.Option(help="Home country (ISO3 or name).")]
 Output = Annotated[Path | None, typer.Option(help="Write to this file (needed for xlsx).")]
-Format = Annotated[Fmt, typer.Option("--format", help="table, csv, json or xlsx.")]
+Format = Annotated[Fmt, format_option(*WITH_XLSX)]
 Sheet = Annotated[str | None, typer.Option(help="Excel sheet to read (default: the first).")]
 ListName = Annotated[str, typer.Option("--list", help="'computed' (the priority list of "
                                        "`marketscout rank`) or an imported list's name.")]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,14 +9,7 @@ import typer
 
 from marketscout.cli import app
 from marketscout.commands import _rank_options as opt
-from marketscout.commands._common import emit, user_store
-
-
-class RankFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
+from marketscout.commands._common import WITH_XLSX, Format, emit, format_option, user_store
 
 
 @app.command("rank")
@@ -38,8 +30,7 @@ def rank(
     exports_mean_years: opt.ExportsMeanYears = 1,
     compare: Annotated[Path | None, typer.Option(
         help="A previous or official list (CSV: market, order) to compare with.")] = None,
-    fmt: Annotated[RankFormat, typer.Option(
-        "--format", help="table, csv, json or xlsx.")] = RankFormat.table,
+    fmt: Annotated[Format, format_option(*WITH_XLSX)] = Format.table,
     output: Annotated[Path | None, typer.Option(
         help="Write to this file (needed for xlsx).")] = None,
 ) -> None:
@@ -52,7 +43,7 @@ def rank(
         edition=edition, horizon_from=horizon_from, exports_mean_years=exports_mean_years)
     home_iso = countries.to_iso3(home, where="--home")
     other = _read_list(compare) if compare else None  # bad files fail before the heavy work
-    if fmt is RankFormat.xlsx and output is None:
+    if fmt is Format.xlsx and output is None:
         raise typer.BadParameter("--format xlsx needs --output FILE.xlsx", param_hint="--output")
     with user_store() as store:
         plist = priority.rank(store, home_iso, options)
@@ -60,22 +51,22 @@ def rank(
     _present(plist, comparison, fmt, output)
 
 
-def _present(plist: Any, comparison: dict[str, Any] | None, fmt: RankFormat,
+def _present(plist: Any, comparison: dict[str, Any] | None, fmt: Format,
              output: Path | None) -> None:
     from marketscout.commands.rank_view import show, show_summary
     from marketscout.reports import export
 
-    if fmt is RankFormat.table and output is None:
+    if fmt is Format.table and output is None:
         show(plist, comparison)
         return
-    if fmt is RankFormat.xlsx:
+    if fmt is Format.xlsx:
         assert output is not None
         export.to_xlsx(plist, output, comparison)
-    elif fmt is RankFormat.json:
+    elif fmt is Format.json:
         emit(export.to_json(plist, comparison), output, quiet=True)
-    elif fmt is RankFormat.csv and output is not None:
+    elif fmt is Format.csv and output is not None:
         export.write_csv(plist, output, comparison)  # and FILE.meta.json beside it
-    elif fmt is RankFormat.csv:
+    elif fmt is Format.csv:
         emit(export.to_csv(plist, comparison), None)
     else:
         from marketscout.commands.rank_view import to_text

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from marketscout.cli import app
-from marketscout.commands._common import Format, console, emit, rich_table, to_json, user_store
+from marketscout.commands._common import (
+    WITH_XLSX,
+    Format,
+    console,
+    emit,
+    format_option,
+    rich_table,
+    to_json,
+    user_store,
+    write_table,
+)
 
 survey_app = typer.Typer(help="Run the business association survey (the seventh criterion).",
                          no_args_is_help=True)
@@ -94,7 +105,7 @@ def rounds() -> None:
 @survey_app.command("results")
 def results(
     round_id: int = typer.Argument(..., help="The round's number."),
-    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json."),
+    fmt: Annotated[Format, format_option(*WITH_XLSX)] = Format.table,
     output: Path | None = typer.Option(None, help="Write to this file instead of the screen."),
 ) -> None:
     """Response rate and weighted Borda scores per market for one round."""
@@ -109,8 +120,10 @@ def results(
                       "answered": res.answered, "asked": res.asked,
                       "response_rate": res.response_rate, "k": res.round.max_markets,
                       "markets": res.table.to_dict("records")}), output)
-    elif fmt is Format.csv:
-        emit(res.table.to_csv(index=False), output)
+    elif fmt in (Format.csv, Format.xlsx):
+        from marketscout.reports import tables
+
+        write_table(fmt, tables.survey_output(res), output)
     else:
         console.print(head, highlight=False)
         console.print(rich_table(res.table, "Weighted Borda count"))

@@ -17,10 +17,10 @@ from typing import Any
 import pandas as pd
 
 from marketscout import __version__
-from marketscout.criteria.base import Criterion
 from marketscout.jsonable import clean
 from marketscout.priority import PriorityList
 from marketscout.reports.columns import Column
+from marketscout.reports.tables import criterion_header, value_format
 
 SCHEMA = "marketscout.priority-list/1"
 
@@ -117,22 +117,6 @@ def to_json(plist: PriorityList, comparison: dict[str, Any] | None = None) -> st
 
 # --- the priority list table (Excel and CSV) ---------------------------------------------
 
-def _value_format(c: Criterion) -> str:
-    unit = c.unit.lower()
-    if "usd" in unit or "eur" in unit or "million" in unit or "thousand" in unit:
-        return "money"
-    if "score" in unit or "points" in unit:
-        return "score"
-    if unit in ("projects", "count", "markets"):
-        return "int"
-    return "decimal"
-
-
-def criterion_header(c: Criterion) -> str:
-    """E.g. 'exports 2023 (USD thousand)': the criterion, its reference period, its unit."""
-    return f"{c.id} {c.year} ({c.unit})".replace("  ", " ").replace(" ()", "")
-
-
 def list_columns(plist: PriorityList) -> list[Column]:
     """The priority list's columns: human headers with units, one format per column."""
     top = plist.options.top
@@ -156,7 +140,7 @@ def list_columns(plist: PriorityList) -> list[Column]:
         Column("override_reason", "Override reason", "text", width=40),
     ]
     for c in plist.used:
-        fmt = _value_format(c)
+        fmt = value_format(c.unit)
         cite = "; ".join(p.cite() for p in c.sources)
         cols += [
             Column(f"{c.id}_value", criterion_header(c), fmt,
