@@ -67,9 +67,10 @@ def test_run_table_csv_xlsx_parquet(run: Run, world: tuple[str, str], tmp_path: 
     code, out, _ = hand(run, world, "run", "--home", "LTU")
     assert code == 0 and "Funnel" in out and "Top markets by untapped potential" in out
     code, out, _ = hand(run, world, "run", "--home", "LTU", "--format", "csv")
-    table = pd.read_csv(io.StringIO(out), dtype={"product": str})
-    assert code == 0 and len(table) == 8 and set(table["year"]) == {2021}
-    assert {(m, p, c) for m, p, c in table[["market", "product", "cell"]].itertuples(
+    table = pd.read_csv(io.StringIO(out), dtype={"HS6 product": str})
+    assert code == 0 and len(table) == 8 and set(table["Year"]) == {2021}
+    assert {(m, p, c) for m, p, c in table[["Market (ISO3)", "HS6 product",
+                                            "REO map cell (1-20)"]].itertuples(
         index=False)} == CELLS
     book = tmp_path / "ltu.xlsx"
     assert hand(run, world, "run", "--format", "xlsx", "--output", str(book))[0] == 0

@@ -198,7 +198,12 @@ def run(
     elif fmt is Format.json:
         emit(dsm_export.to_json(result, sectors=mapping), output)
     elif fmt is Format.csv:
-        emit(dsm_export.to_csv(result, sectors=mapping), output)
+        if output is None:
+            emit(dsm_export.to_csv(result, sectors=mapping), None)
+        else:
+            dsm_export.write_csv(result, output, sectors=mapping)
+            console.print(f"Wrote {output} (source, warnings and parameters in "
+                          f"{output.name}.meta.json)", highlight=False)
     else:
         _show(result, top, mapping)
 

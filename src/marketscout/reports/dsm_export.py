@@ -5,7 +5,6 @@ Synthetic runs say so in every format (a `synthetic` flag and a first warning li
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -104,9 +103,18 @@ def opportunities_table(result: DSMResult, sectors: SectorMap | None = None) -> 
 
 
 def to_csv(result: DSMResult, sectors: SectorMap | None = None) -> str:
-    buffer = io.StringIO()
-    opportunities_table(result, sectors).to_csv(buffer, index=False)
-    return buffer.getvalue()
+    """The opportunities as plain CSV text: human headers with units, rounded values."""
+    from marketscout.reports.csvfile import csv_text
+
+    return csv_text(opportunities_table(result, sectors), PAIR_COLUMNS)
+
+
+def write_csv(result: DSMResult, path: Path, sectors: SectorMap | None = None) -> Path:
+    """The opportunities CSV and its FILE.meta.json (source, warnings, parameters)."""
+    from marketscout.reports import csvfile
+
+    return csvfile.write_csv(path, opportunities_table(result, sectors), PAIR_COLUMNS,
+                             meta=about(result))
 
 
 def to_parquet(result: DSMResult, path: Path, sectors: SectorMap | None = None) -> list[Path]:
