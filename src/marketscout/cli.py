@@ -15,7 +15,10 @@ import typer
 from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
+from marketscout import clihelp
 from marketscout.errors import MarketscoutError
+
+clihelp.install()  # full one-line summaries in --help, wrapped rather than cut
 
 # name -> (modules under marketscout.commands that declare it, one-line summary), in the order
 # `--help` lists them: the main job first. A test holds each summary equal to the command's

@@ -19,7 +19,8 @@ from marketscout.sources.update import Outcome, update_sources
 
 @data_app.command("update")
 def update(
-    names: list[str] = typer.Argument(None, help="Sources to update: worldbank, cordis, baci, "
+    names: list[str] = typer.Argument(None, metavar="SOURCE",
+                                      help="Sources to update: worldbank, cordis, baci, "
                                       "gii, lpi, cepii, eurostat, oecd (see --list)."),
     all_sources: bool = typer.Option(False, "--all", help="Update every downloadable source."),
     offline: bool = typer.Option(False, "--offline", help="Use only files already in the "

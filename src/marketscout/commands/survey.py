@@ -62,7 +62,8 @@ def add_association(
 @survey_app.command("invite")
 def invite(
     round_id: int = typer.Argument(..., help="The round's number."),
-    associations: list[str] | None = typer.Argument(None, help="Names or numbers of "
+    associations: list[str] | None = typer.Argument(None, metavar="ASSOCIATION",
+                                                    help="Names or numbers of "
                                                     "associations (default: every one not "
                                                     "invited yet)."),
     base_url: str | None = BASE_URL,
