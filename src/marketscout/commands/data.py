@@ -40,19 +40,37 @@ def status(
         flat = pd.DataFrame(rows).drop(columns=["provenance"])
         emit(flat.to_csv(index=False), None)
         return
-    table = Table(title=f"Data behind the seven criteria (home: {home})")
-    for col in ("criterion", "source (year)", "coverage", "retrieved", "notes / how to get"):
-        table.add_column(col)
+    show_status(rows, home)
+    console.print("Details of every source: `marketscout data sources`.")
+
+
+def show_status(rows: list[dict[str, object]], home: str) -> None:
+    """The status table (nothing cut: cells fold), then each criterion's notes and how to
+    get its data, the commands on lines of their own (never wrapped, so they copy whole)."""
+    from rich.markup import escape
+
+    from marketscout.commands.rank_view import COMMAND
+
+    table = Table(title=f"Data behind the seven criteria (home: {home})", title_justify="left")
+    for col in ("criterion", "source (year)", "coverage", "retrieved"):
+        table.add_column(col, overflow="fold")
     for r in rows:
         share = f"{r['covered']}/{r['candidates']} ({float(r['coverage']):.0%})"  # type: ignore[arg-type]
-        advice = " ".join([*r["notes"], str(r["how_to_get"])]).strip()  # type: ignore[misc]
         label = "no data" if not r["covered"] else f"{r['source_ids']} ({r['year']})"
         label += " [partial]" if r["partial"] else ""
         dates = sorted({str(p["retrieved"]) for p in r["provenance"]})  # type: ignore[attr-defined]
         fresh = f"{dates[0]} ({age(dates[0])})" if dates else "-"
-        table.add_row(str(r["criterion"]), label, share, fresh, advice)
+        table.add_row(str(r["criterion"]), label, share, fresh)
     console.print(table)
-    console.print("Details of every source: `marketscout data sources`.")
+    for r in rows:
+        notes = [*r["notes"], str(r["how_to_get"] or "")]  # type: ignore[misc]
+        text = " ".join(n for n in notes if n).strip()
+        if not text:
+            continue
+        plain = COMMAND.sub(r"\1", text)
+        console.print(f"[bold]{r['criterion']}[/]: {escape(plain)}", highlight=False)
+        for command in COMMAND.findall(text):
+            console.print(f"    {command}", highlight=False, soft_wrap=True, markup=False)
 
 
 @data_app.command("sources")
