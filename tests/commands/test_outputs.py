@@ -202,3 +202,12 @@ def test_unsupported_format_names_the_option_and_the_choices(cli_run: Run) -> No
     code, _, err = cli_run("criteria", "--format", "parquet")
     assert code == 2 and "'--format'" in err
     assert "this command writes table, csv, json, xlsx" in err
+
+
+def test_a_quoted_override_reason_may_hold_commas() -> None:
+    from marketscout.priority.options import parse_overrides
+
+    found = parse_overrides('TWN="strategic partner, not in the GII",Israel', 'RUS=sanctions')
+    assert [(o.iso3, o.action, o.reason) for o in found] == [
+        ("TWN", "include", "strategic partner, not in the GII"), ("ISR", "include", ""),
+        ("RUS", "exclude", "sanctions")]

@@ -121,10 +121,28 @@ def check_options(o: Options) -> None:
 DEFAULTS = Options()
 
 
+def split_items(text: str) -> list[str]:
+    """'a=1,b="x, y"' -> ['a=1', 'b="x, y"']: commas inside quotes belong to the value."""
+    items, current, quote = [], [], ""
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == ",":
+            items.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    items.append("".join(current))
+    return [item.strip() for item in items if item.strip()]
+
+
 def parse_pairs(text: str | None, where: str) -> dict[str, str]:
-    """'a=1,b=2' -> {'a': '1', 'b': '2'}; an item without '=' maps to ''."""
+    """'a=1,b=2' -> {'a': '1', 'b': '2'}; an item without '=' maps to ''; a quoted value
+    may hold commas (TWN="strategic partner, not in the GII")."""
     out: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+    for part in split_items(text or ""):
         key, _, value = part.partition("=")
         if not key.strip():
             raise InputError(f"Empty name in {part!r}.", where=where,
