@@ -14,15 +14,13 @@ from marketscout.sources.held import VIEWS
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "marketscout"
 HINT = re.compile(r"`marketscout ([a-z][a-z0-9 _-]*)")
-DSM_KINDS = ("risk", "tariff", "ntm")
 
 
 def hints() -> list[tuple[str, str]]:
-    """(file, words after `marketscout`) for every backquoted command in sources/, criteria/
-    and the publishers' table."""
+    """(file, words after `marketscout`) for every backquoted command anywhere in the package:
+    sources, criteria, commands, the DSM, collaboration, plan, web templates."""
     found = []
-    files = [*(SRC / "sources").rglob("*.py"), *(SRC / "criteria").rglob("*.py"),
-             SRC / "sources" / "publishers.toml", *(SRC / "commands").glob("data*.py")]
+    files = [*SRC.rglob("*.py"), *SRC.rglob("*.toml"), *SRC.rglob("*.html")]
     for path in files:
         text = re.sub(r'"\s*\n\s*(f?)"', "", path.read_text(encoding="utf-8"))  # join literals
         found += [(path.name, m.group(1).strip()) for m in HINT.finditer(text)]
@@ -46,7 +44,9 @@ def check(words: list[str]) -> None:
                 break
             assert source in registry.sources(), f"data update {source}: unknown source"
     if name == "import" and args and not args[0].isupper():
-        kinds = DSM_KINDS if words[0] == "dsm" else user.KINDS
+        from marketscout.commands.dsm import ImportKind
+
+        kinds = [k.value for k in ImportKind] if words[0] == "dsm" else list(user.KINDS)
         assert args[0] in kinds, f"{' '.join(words[:2])} {args[0]}: unknown kind"
     if name == "show" and args and not args[0].isupper():
         assert args[0] in VIEWS
@@ -54,6 +54,8 @@ def check(words: list[str]) -> None:
 
 def test_there_are_hints_to_check() -> None:
     found = {h for _, h in hints()}
+    assert len(found) >= 30
+    assert {w for _, h in hints() for w in h.split()[:1]} >= {"data", "dsm", "survey"}
     assert any(h.startswith("data update gii") for h in found)
     assert any(h.startswith("data import imd") for h in found)
 
