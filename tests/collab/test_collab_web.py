@@ -29,6 +29,17 @@ def test_pages_render_with_sources(home: Path) -> None:
     assert c.get("/api/collab/profile/Atlantis").status_code == 422
 
 
+def test_partners_api_answers_404_only_for_unknown_markets(home: Path) -> None:
+    c = client()
+    unknown = c.get("/api/partners?market=Atlantis&topic=hydrogen")
+    assert unknown.status_code == 404 and "Atlantis" in unknown.json()["error"]
+    # the snapshot holds no project texts: the data is missing, the market is not unknown
+    missing = c.get("/api/partners?market=ISR&topic=hydrogen&method=lexical")
+    assert missing.status_code == 503
+    body = missing.json()
+    assert "no project texts" in body["error"] and "data update cordis" in body["fix"]
+
+
 def test_partner_finder_page_and_api(home: Path) -> None:
     c = client()
     page = c.get("/collab/partners?home=LTU&market=ISR&topic=hydrogen")

@@ -211,3 +211,21 @@ def test_a_quoted_override_reason_may_hold_commas() -> None:
     assert [(o.iso3, o.action, o.reason) for o in found] == [
         ("TWN", "include", "strategic partner, not in the GII"), ("ISR", "include", ""),
         ("RUS", "exclude", "sanctions")]
+
+
+def test_runs_0_names_the_option(run: Run) -> None:
+    code, _, err = run("rank", "--home", "LTU", "--runs", "0")
+    flat = " ".join(err.split())
+    assert code == 2 and "--runs must be between 1 and 100000, got 0" in flat
+    assert "Where: --runs" in flat and "runs =" not in flat and "[uncertainty]" not in flat
+
+
+def test_top_above_the_ranked_markets_is_refused_with_the_number(run: Run) -> None:
+    ranked = len(json.loads(run("rank", "--home", "LTU", *FAST, "--format", "json")[1])[
+        "markets"])
+    code, _, err = run("rank", "--home", "LTU", *FAST, "--top", "500")
+    flat = " ".join(err.split())
+    assert code == 2 and f"{ranked} candidates have data on enough of the criteria" in flat
+    assert f"Use --top {ranked} or less" in flat and "Where: --top" in flat
+    code, _, err = run("rank", "--home", "LTU", *FAST, "--top", str(ranked), "--format", "json")
+    assert code == 0, err

@@ -144,6 +144,7 @@ def build_priority_list(home: str, found: Sequence[Criterion], options: Options)
         raise InputError("No market has data on enough of the criteria used to be ranked.",
                          fix="Lower --min-coverage or import more data (`marketscout data "
                          "status` shows what is missing).")
+    _check_top(data, options)
     framework = framework_from_meta(meta)
     results = build_index(data, framework, options.recipe).results.set_index("uCode")
     markets = pd.DataFrame({
@@ -160,6 +161,18 @@ def build_priority_list(home: str, found: Sequence[Criterion], options: Options)
     warnings = _warnings(left, not_ranked, markets, options)
     return PriorityList(home, markets, tuple(used), tuple(left), options, tuple(warnings),
                         not_ranked)
+
+
+def _check_top(data: pd.DataFrame, options: Options) -> None:
+    """A list longer than the markets that can be on it is refused, saying how many can."""
+    ranked = set(data["uCode"]) if "uCode" in data else set(data.index)
+    can = len(ranked | set(options.overridden("include")))
+    if options.top > can:
+        raise InputError(
+            f"--top {options.top} asks for more markets than can be on the list: {can} "
+            f"candidates have data on enough of the criteria used to be ranked.",
+            where="--top", fix=f"Use --top {can} or less, or lower --min-coverage / import "
+                               "more data to rank more markets (`marketscout data status`).")
 
 
 def _robustness(data: pd.DataFrame, framework: Framework, options: Options) -> pd.DataFrame:

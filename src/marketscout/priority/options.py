@@ -123,7 +123,9 @@ DEFAULTS = Options()
 
 def split_items(text: str) -> list[str]:
     """'a=1,b="x, y"' -> ['a=1', 'b="x, y"']: commas inside quotes belong to the value."""
-    items, current, quote = [], [], ""
+    items: list[str] = []
+    current: list[str] = []
+    quote = ""
     for ch in text:
         if quote:
             quote = "" if ch == quote else quote

@@ -152,12 +152,28 @@ def network_api(store: StoreDep, min_projects: Annotated[int, Query(ge=1)] = 1,
 
 
 @router.get("/api/partners")
-def partners_api(store: StoreDep, market: str, topic: str, home: Home = "LTU", top: Top = 20,
-                 method: str = "auto", programme: Programme = "all", years: Years = ""
-                 ) -> JSONResponse:
-    """Organisations in a market ranked by topic (`marketscout partners --format json`)."""
-    found = _search(store, {"home": home, "market": market, "topic": topic, "top": top,
-                            "method": method, "programme": programme, "years": years})
+def partners_api(request: Request, store: StoreDep, market: str, topic: str, home: Home = "LTU",
+                 top: Top = 20, method: str = "auto", programme: Programme = "all",
+                 years: Years = "") -> Response:
+    """Organisations in a market ranked by topic (`marketscout partners --format json`).
+
+    404 only for a market that is not a country; 503 with the reason and how to get the
+    data when the store holds no project texts; 422 for a bad topic or option."""
+    from marketscout.countries import suggestions
+    from marketscout.errors import DataNotAvailableError, InputError
+    from marketscout.web.errors import error_response
+
+    try:
+        collab.country(market, "market")
+    except InputError as exc:
+        near = ", ".join(suggestions(market))
+        return error_response(request, 404, exc.what, "market",
+                              exc.fix or (f"Did you mean {near}?" if near else None))
+    try:
+        found = _search(store, {"home": home, "market": market, "topic": topic, "top": top,
+                                "method": method, "programme": programme, "years": years})
+    except DataNotAvailableError as exc:
+        return error_response(request, 503, exc.what, exc.where, exc.fix)
     return JSONResponse(_about(f"Partners in {found.market} for '{found.topic}'", found.scope,
                                found.corpus.sources, found.notes) | {
         "home": found.home, "market": found.market, "method": found.method,
