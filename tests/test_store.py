@@ -120,3 +120,39 @@ def test_interrupted_initialisation_leaves_no_database(
     with pytest.raises(StoreError), open_store(db):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+def test_insert_appends_after_its_delete_in_one_transaction(store: Store) -> None:
+    store.insert("partner_df", pd.DataFrame({"term": ["a", "b"], "df": [1, 2]}))
+    store.insert("partner_df", pd.DataFrame({"term": ["c"], "df": [3]}),
+                 delete=("DELETE FROM partner_df WHERE term = ?", ["a"]))
+    got = store.query("SELECT term, df FROM partner_df ORDER BY term")
+    assert got.to_dict("list") == {"term": ["b", "c"], "df": [2, 3]}
+    # a failing insert (no such column) undoes its delete too
+    with pytest.raises(StoreError, match="nothing was changed"):
+        store.insert("partner_df", pd.DataFrame({"nope": [1]}),
+                     delete=("DELETE FROM partner_df", []))
+    assert len(store.query("SELECT * FROM partner_df")) == 2
+
+
+def test_remove_rolls_back_when_a_step_fails(store: Store) -> None:
+    store.load({"gii": gii_rows([1.0, 2.0])}, prov("a"))
+    # inject a failure after the first DELETE: the provenance names a table that is not there
+    store.write([("UPDATE provenance SET tables = 'gii,no_such_table' WHERE source_id = 'a'",
+                  [])])
+    with pytest.raises(StoreError, match="Removing 'a' failed, nothing was changed"):
+        store.remove("a")
+    assert len(store.table("gii")) == 2 and [p.source_id for p in store.provenance()] == ["a"]
+
+
+def test_a_source_reloaded_with_fewer_tables_leaves_nothing_behind(store: Store) -> None:
+    imd = pd.DataFrame({"iso3": ["LTU"], "year": [2020], "score": [70.0], "rank": [30.0],
+                        "n_economies": [63]})
+    store.load({"gii": gii_rows([1.0, 2.0]), "imd": imd}, prov("a"))
+    store.load({"gii": gii_rows([5.0, 6.0]), "imd": imd}, prov("b"))
+    store.load({"gii": gii_rows([3.0])}, prov("a"))
+    assert store.query("SELECT source_id FROM imd").to_dict("list") == {"source_id": ["b"]}
+    assert sorted(store.query("SELECT source_id, score FROM gii").itertuples(index=False)) == [
+        ("a", 3.0), ("b", 5.0), ("b", 6.0)]
+    assert store.provenance("a")[0].to_dict()["title"] == "GII"
+    assert store.query("SELECT tables FROM provenance WHERE source_id = 'a'")["tables"][0] == "gii"

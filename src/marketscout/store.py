@@ -20,12 +20,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from marketscout.errors import StoreError
+from marketscout.errors import MarketscoutError, StoreError
 from marketscout.provenance import Provenance
 
 # DuckDB takes one writer at a time per database without conflicts; the web app writes from
 # several threads, so Store.write serialises writers within this process.
-_WRITE_LOCK = threading.Lock()
+_WRITE_LOCK = threading.RLock()
 
 
 @cache
@@ -109,9 +109,8 @@ class Store:
         frames = {
             name: self._conform(name, frame, provenance.source_id) for name, frame in tables.items()
         }
-        con = self._con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction(f"Loading '{provenance.source_id}'",
+                               "Check the input file; the store keeps its previous data.") as con:
             old = con.execute(
                 "SELECT tables FROM provenance WHERE source_id = ?", [provenance.source_id]
             ).fetchone()
@@ -129,16 +128,27 @@ class Store:
                 f"INSERT INTO provenance ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
                 [record[k] for k in keys],
             )
-            con.execute("COMMIT")
-        except Exception as exc:
-            con.execute("ROLLBACK")
-            if isinstance(exc, StoreError):
-                raise
-            raise StoreError(
-                f"Loading '{provenance.source_id}' failed, nothing was changed: {exc}",
-                where=self.path,
-                fix="Check the input file; the store keeps its previous data.",
-            ) from exc
+
+    @contextmanager
+    def _transaction(self, what: str, fix: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The one way this module changes the store: one transaction under the process's
+        write lock. Everything in the block takes effect, or nothing does (any error rolls
+        back and is raised as a StoreError saying so; a MarketscoutError keeps its message)."""
+        with _WRITE_LOCK:
+            con = self._con
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException as exc:
+                try:
+                    con.execute("ROLLBACK")
+                except duckdb.Error:  # the failure may have ended the transaction already
+                    pass
+                if isinstance(exc, MarketscoutError) or not isinstance(exc, Exception):
+                    raise
+                raise StoreError(f"{what} failed, nothing was changed: {exc}",
+                                 where=self.path, fix=fix) from exc
 
     def _conform(self, table: str, frame: pd.DataFrame, source_id: str) -> pd.DataFrame:
         self._check_table(table)
@@ -160,15 +170,15 @@ class Store:
         if not found:
             raise StoreError(f"No source '{source_id}' in the store.", where=self.path,
                              fix="See `marketscout data sources` for the ids.")
-        self._con.execute("BEGIN TRANSACTION")
-        tables = self._con.execute(
-            "SELECT tables FROM provenance WHERE source_id = ?", [source_id]
-        ).fetchone()
-        for name in (tables[0] or "").split(",") if tables else []:
-            if name:
-                self._con.execute(f"DELETE FROM {name} WHERE source_id = ?", [source_id])
-        self._con.execute("DELETE FROM provenance WHERE source_id = ?", [source_id])
-        self._con.execute("COMMIT")
+        with self._transaction(f"Removing '{source_id}'",
+                               "Try again; the store keeps the source.") as con:
+            tables = con.execute(
+                "SELECT tables FROM provenance WHERE source_id = ?", [source_id]
+            ).fetchone()
+            for name in (tables[0] or "").split(",") if tables else []:
+                if name:
+                    con.execute(f"DELETE FROM {name} WHERE source_id = ?", [source_id])
+            con.execute("DELETE FROM provenance WHERE source_id = ?", [source_id])
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a read query and return a DataFrame."""
@@ -179,17 +189,10 @@ class Store:
 
         Writers in this process take turns (a lock), so concurrent web requests lose nothing.
         """
-        with _WRITE_LOCK:
-            self._con.execute("BEGIN TRANSACTION")
-            try:
-                for sql, params in statements:
-                    self._con.execute(sql, list(params))
-                self._con.execute("COMMIT")
-            except duckdb.Error as exc:
-                self._con.execute("ROLLBACK")
-                raise StoreError(f"Writing to the store failed, nothing was changed: {exc}",
-                                 where=self.path, fix="Try again; if it persists, report it.",
-                                 ) from exc
+        with self._transaction("Writing to the store",
+                               "Try again; if it persists, report it.") as con:
+            for sql, params in statements:
+                con.execute(sql, list(params))
 
     def insert(self, table: str, rows: Any,
                delete: tuple[str, Sequence[Any]] | None = None) -> None:
@@ -198,20 +201,15 @@ class Store:
         DELETE, in one transaction under the write lock. Arrow keeps vector columns fast."""
         columns = list(getattr(rows, "column_names", None) or rows.columns)
         names = ", ".join(f'"{c}"' for c in columns)
-        with _WRITE_LOCK:
-            self._con.execute("BEGIN TRANSACTION")
+        with self._transaction(f"Writing to table '{table}'",
+                               "Try again; if it persists, report it.") as con:
+            if delete is not None:
+                con.execute(delete[0], list(delete[1]))
+            con.register("_rows", rows)
             try:
-                if delete is not None:
-                    self._con.execute(delete[0], list(delete[1]))
-                self._con.register("_rows", rows)
-                self._con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
-                self._con.unregister("_rows")
-                self._con.execute("COMMIT")
-            except duckdb.Error as exc:
-                self._con.execute("ROLLBACK")
-                raise StoreError(f"Writing to table '{table}' failed, nothing was changed: {exc}",
-                                 where=self.path, fix="Try again; if it persists, report it.",
-                                 ) from exc
+                con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
+            finally:
+                con.unregister("_rows")
 
     def table(self, name: str, source_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """A whole data table, optionally only some sources' rows."""
