@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +13,7 @@ import pytest
 
 from marketscout.errors import StoreError
 from marketscout.provenance import Provenance
-from marketscout.store import Store, open_store
+from marketscout.store import Store, lock_wait, open_store
 
 
 def prov(source_id: str = "test_gii", **kw: object) -> Provenance:
@@ -73,7 +75,7 @@ def test_remove_source(store: Store) -> None:
         store.remove("a")
 
 
-def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
+def test_a_second_writer_waits_then_gets_a_clear_error(tmp_path: Path) -> None:
     db = tmp_path / "m.duckdb"
     holder = Store(db)
     try:
@@ -82,12 +84,40 @@ def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
             f"StoreError\ntry:\n    Store({str(db)!r})\nexcept StoreError as e:\n"
             "    print(e); sys.exit(3)\n"
         )
+        env = os.environ | {"MARKETSCOUT_LOCK_WAIT": "1"}
+        started = time.monotonic()
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              timeout=60)
+                              timeout=60, env=env)
         assert done.returncode == 3, done.stderr
-        assert "another marketscout process" in done.stdout.lower()
+        assert time.monotonic() - started >= 1
+        assert f"another marketscout process (pid {os.getpid()})" in done.stdout.lower()
+        assert "within 1 s" in done.stdout and "MARKETSCOUT_LOCK_WAIT" in done.stdout
+        assert done.stderr.count("Waiting for another marketscout process") == 1
     finally:
         holder.close()
+
+
+def test_a_second_writer_waits_for_the_first_to_finish(tmp_path: Path) -> None:
+    db = tmp_path / "m.duckdb"
+    holder = Store(db)
+    code = (f"from marketscout.store import Store\ns = Store({str(db)!r})\n"
+            "s.write([(\"INSERT INTO meta VALUES ('k', 'v')\", [])])\ns.close()\n")
+    child = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True,
+                             env=os.environ | {"MARKETSCOUT_LOCK_WAIT": "60"})
+    time.sleep(3)  # the child is waiting now
+    holder.close()
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 0, stderr
+    assert "Waiting for another marketscout process" in stderr
+    with Store(db, read_only=True) as s:
+        assert s.meta("k") == "v"
+
+
+def test_lock_wait_is_bounded_and_checked() -> None:
+    assert lock_wait({}) == 30.0 and lock_wait({"MARKETSCOUT_LOCK_WAIT": "2.5"}) == 2.5
+    for bad in ("soon", "-1", "1e9"):
+        with pytest.raises(StoreError, match="MARKETSCOUT_LOCK_WAIT"):
+            lock_wait({"MARKETSCOUT_LOCK_WAIT": bad})
 
 
 def test_open_store_initialises_from_snapshot_once(

@@ -6,10 +6,15 @@ the previous data untouched), records provenance with every load, and answers qu
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import random
+import re
+import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -28,6 +33,129 @@ from marketscout.provenance import Provenance
 _WRITE_LOCK = threading.RLock()
 
 
+# How long a process waits for another one that holds the database file (DuckDB lets one
+# process open it for writing), in seconds; MARKETSCOUT_LOCK_WAIT overrides it.
+LOCK_WAIT = 30.0
+RECOVER = ("Run `marketscout store check` to see what is wrong, then `marketscout store rebuild` "
+           "to rebuild it from the snapshot and your kept data (the damaged file is kept beside "
+           "it).")
+# DuckDB's words for a file that is not (or no longer) a sound database.
+_DAMAGE = ("not a valid duckdb database", "could not read enough bytes", "corrupt database",
+           "checksum", "internal error", "fatal error", "database has been invalidated",
+           "serialization error", "failed to read", "is a directory", "malformed",
+           "invalid wal", "no longer valid")
+
+
+def lock_wait(env: Mapping[str, str] | None = None) -> float:
+    """Seconds to wait for another process's lock (MARKETSCOUT_LOCK_WAIT, default 30)."""
+    text = (os.environ if env is None else env).get("MARKETSCOUT_LOCK_WAIT", "")
+    try:
+        value = float(text) if text.strip() else LOCK_WAIT
+    except ValueError:
+        raise StoreError(f"MARKETSCOUT_LOCK_WAIT is {text!r}, not a number of seconds.",
+                         where="environment variable MARKETSCOUT_LOCK_WAIT",
+                         fix="Set it to a number of seconds, e.g. 30, or unset it.") from None
+    if not 0 <= value <= 86_400:
+        raise StoreError(f"MARKETSCOUT_LOCK_WAIT is {text}: it must be from 0 to 86400 seconds.",
+                         where="environment variable MARKETSCOUT_LOCK_WAIT",
+                         fix="Set it to a number of seconds, e.g. 30, or unset it.")
+    return value
+
+
+def _is_lock(text: str) -> bool:
+    return "could not set lock" in text.lower() or "conflicting lock" in text.lower()
+
+
+def _holder(text: str) -> str:
+    found = re.search(r"PID (\d+)", text)
+    return f" (pid {found.group(1)})" if found else ""
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a DuckDB error says the database file is damaged (not a bug, not a lock)."""
+    text = str(exc).lower()
+    return not _is_lock(text) and any(word in text for word in _DAMAGE)
+
+
+def os_problem(exc: OSError | str, path: Path | str, doing: str) -> StoreError:
+    """A StoreError for a file-system failure while `doing` something with `path`."""
+    code = exc.errno if isinstance(exc, OSError) else None
+    text = str(exc).lower()
+    where = str(path)
+    if code == errno.ENOSPC or "no space left" in text:
+        return StoreError(f"The disk is full: {doing} failed; nothing was changed.", where=where,
+                          fix="Free some disk space on that drive and try again.")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "permission denied" in text \
+            or "read-only file system" in text:
+        return StoreError(f"Cannot write to the data folder: {doing} failed.", where=where,
+                          fix="Make the folder writable for your user, or set MARKETSCOUT_HOME "
+                          "to a folder you can write to.")
+    if code in (errno.ENOENT, errno.ENOTDIR) or "no such file" in text or "not a directory" \
+            in text:
+        return StoreError(f"The data folder is missing: {doing} failed.", where=where,
+                          fix="Create the folder (or check MARKETSCOUT_HOME), then try again.")
+    if code == errno.EISDIR:
+        return StoreError(f"A folder is where the store file should be: {doing} failed.",
+                          where=where, fix="Move that folder away, then run `marketscout store "
+                          "rebuild`.")
+    return StoreError(f"{doing[:1].upper()}{doing[1:]} failed: {exc}", where=where,
+                      fix="Check the disk and the folder, then try again.")
+
+
+def _damaged(path: str, exc: BaseException) -> StoreError:
+    reason = str(exc).split("\n")[0].replace(f'"{path}"', "the file")
+    return StoreError(f"The store is damaged and cannot be read ({reason}).", where=path,
+                      fix=RECOVER)
+
+
+def _problem(path: str, exc: BaseException, doing: str) -> StoreError:
+    """The StoreError for a DuckDB error that is not a lock: damage, disk, permissions."""
+    text = str(exc).lower()
+    if "no space left" in text or "permission denied" in text or "read-only file system" in text:
+        return os_problem(str(exc), path, doing)
+    if "is a directory" in text:
+        return os_problem(OSError(errno.EISDIR, str(exc)), path, doing)
+    if is_damage(exc):
+        return _damaged(path, exc)
+    return StoreError(f"{doing[:1].upper()}{doing[1:]} failed: {exc}", where=path, fix=RECOVER)
+
+
+def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the database, waiting (bounded, said once on stderr) while another process holds
+    it; every other failure becomes a StoreError naming the file and what to do."""
+    if path != ":memory:":
+        file = Path(path)
+        if file.is_dir():
+            raise os_problem(OSError(errno.EISDIR, "is a folder"), file, "opening the store")
+        if not file.parent.is_dir():
+            raise os_problem(OSError(errno.ENOENT, "missing"), file.parent, "opening the store")
+    deadline: float | None = None
+    delay, told = 0.05, False
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            if not _is_lock(str(exc)):
+                raise _problem(path, exc, "opening the store") from exc
+            wait = lock_wait()
+            now = time.monotonic()
+            deadline = now + wait if deadline is None else deadline
+            if now >= deadline:
+                raise StoreError(
+                    f"Another marketscout process{_holder(str(exc))} is using the store and "
+                    f"did not finish within {wait:g} s.", where=path,
+                    fix="Wait for it to finish (or stop it) and try again; "
+                    "MARKETSCOUT_LOCK_WAIT sets how many seconds to wait.") from exc
+            if not told:
+                print(f"Waiting for another marketscout process{_holder(str(exc))} that is "
+                      f"using {path} (up to {wait:g} s) ...", file=sys.stderr, flush=True)
+                told = True
+            time.sleep(min(delay * (0.5 + random.random()), max(deadline - now, 0.0)))
+            delay = min(delay * 1.5, 0.5)
+        except OSError as exc:
+            raise os_problem(exc, path, "opening the store") from exc
+
+
 @cache
 def _schema_sql() -> tuple[str, str]:
     """Every file in marketscout/schema/, in name order (00_core.sql first), and its sha256."""
@@ -42,15 +170,7 @@ class Store:
 
     def __init__(self, path: Path | str = ":memory:", *, read_only: bool = False) -> None:
         self.path = str(path)
-        try:
-            self._con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            raise StoreError(
-                f"Cannot open the database: {exc}",
-                where=self.path,
-                fix="Another marketscout process may be writing to it; wait for it to finish "
-                "and try again.",
-            ) from exc
+        self._con = _connect(self.path, read_only)
         # DuckDB draws a progress bar on stdout for long queries; it would corrupt CSV/JSON
         # written to stdout (long index builds in collab/ hit it).
         self._con.execute("SET enable_progress_bar = false")
@@ -147,6 +267,9 @@ class Store:
                     pass
                 if isinstance(exc, MarketscoutError) or not isinstance(exc, Exception):
                     raise
+                text = str(exc).lower()
+                if is_damage(exc) or "no space left" in text or "permission denied" in text:
+                    raise _problem(self.path, exc, what.lower()) from exc
                 raise StoreError(f"{what} failed, nothing was changed: {exc}",
                                  where=self.path, fix=fix) from exc
 
@@ -182,7 +305,12 @@ class Store:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a read query and return a DataFrame."""
-        return self._con.execute(sql, list(params)).df()
+        try:
+            return self._con.execute(sql, list(params)).df()
+        except duckdb.Error as exc:
+            if is_damage(exc):
+                raise _damaged(self.path, exc) from exc
+            raise
 
     def write(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
         """Run (sql, params) write statements in one transaction: all take effect, or none.
@@ -269,15 +397,20 @@ def open_store(db_path: Path, *, read_only: bool = False) -> Iterator[Store]:
 def _initialise(db_path: Path) -> None:
     from marketscout.snapshot import load_snapshot
 
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".init-", suffix=".duckdb", dir=db_path.parent)
-    os.close(fd)
-    Path(tmp).unlink()
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".init-", suffix=".duckdb", dir=db_path.parent)
+        os.close(fd)
+        Path(tmp).unlink()
+    except OSError as exc:
+        raise os_problem(exc, db_path.parent, "creating the store") from exc
     try:
         with Store(tmp) as store:
             load_snapshot(store)
         if not db_path.exists():  # another process may have won the race: keep theirs
             Path(tmp).replace(db_path)
+    except OSError as exc:
+        raise os_problem(exc, db_path, "creating the store from the snapshot") from exc
     finally:
         Path(tmp).unlink(missing_ok=True)
         Path(tmp + ".wal").unlink(missing_ok=True)
