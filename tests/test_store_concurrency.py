@@ -29,7 +29,7 @@ def test_six_concurrent_imports_all_succeed(home: Path) -> None:
     runs = [_cli("data", "import", "list", str(USER / "list_good.csv"), "--name", f"L{i}")
             for i in range(6)]
     results = [(run.wait(timeout=300), *run.communicate()) for run in runs]
-    for code, out, err in results:
+    for code, _out, err in results:
         assert code == 0, err
         assert "another process may be writing" not in err.lower()
     with Store(home / "marketscout.duckdb", read_only=True) as store:

@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -171,20 +171,24 @@ class Store:
     def __init__(self, path: Path | str = ":memory:", *, read_only: bool = False) -> None:
         self.path = str(path)
         self._con = _connect(self.path, read_only)
-        # DuckDB draws a progress bar on stdout for long queries; it would corrupt CSV/JSON
-        # written to stdout (long index builds in collab/ hit it).
-        self._con.execute("SET enable_progress_bar = false")
-        if not read_only:
-            self._ensure_schema()
-        self._columns: dict[str, list[str]] = {}
-        self._defaulted: set[tuple[str, str]] = set()  # columns a load may leave out
-        for table, column, default in self._con.execute(
-            "SELECT table_name, column_name, column_default FROM duckdb_columns() "
-            "WHERE database_name = current_database() ORDER BY table_name, column_index"
-        ).fetchall():
-            self._columns.setdefault(table, []).append(column)
-            if default is not None:
-                self._defaulted.add((table, column))
+        try:
+            # DuckDB draws a progress bar on stdout for long queries; it would corrupt CSV/JSON
+            # written to stdout (long index builds in collab/ hit it).
+            self._con.execute("SET enable_progress_bar = false")
+            if not read_only:
+                self._ensure_schema()
+            self._columns: dict[str, list[str]] = {}
+            self._defaulted: set[tuple[str, str]] = set()  # columns a load may leave out
+            for table, column, default in self._con.execute(
+                "SELECT table_name, column_name, column_default FROM duckdb_columns() "
+                "WHERE database_name = current_database() ORDER BY table_name, column_index"
+            ).fetchall():
+                self._columns.setdefault(table, []).append(column)
+                if default is not None:
+                    self._defaulted.add((table, column))
+        except duckdb.Error as exc:
+            self._con.close()
+            raise _problem(self.path, exc, "opening the store") from exc
 
     def _ensure_schema(self) -> None:
         """Create missing tables, skipped when the stored schema digest is the current one."""
@@ -261,10 +265,8 @@ class Store:
                 yield con
                 con.execute("COMMIT")
             except BaseException as exc:
-                try:
+                with suppress(duckdb.Error):  # the failure may have ended it already
                     con.execute("ROLLBACK")
-                except duckdb.Error:  # the failure may have ended the transaction already
-                    pass
                 if isinstance(exc, MarketscoutError) or not isinstance(exc, Exception):
                     raise
                 text = str(exc).lower()
