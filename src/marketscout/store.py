@@ -15,7 +15,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from functools import cache
 from importlib import resources
@@ -27,6 +27,8 @@ import pandas as pd
 
 from marketscout.errors import MarketscoutError, StoreError
 from marketscout.provenance import Provenance
+from marketscout.store_keep import FOLDER as KEPT_FOLDER
+from marketscout.store_keep import UserData, is_user_load, is_user_table, written_tables
 
 # DuckDB takes one writer at a time per database without conflicts; the web app writes from
 # several threads, so Store.write serialises writers within this process.
@@ -165,11 +167,19 @@ def _schema_sql() -> tuple[str, str]:
     return sql, hashlib.sha256(sql.encode()).hexdigest()
 
 
+def schema_digest() -> str:
+    """The sha256 of the current schema (stored as meta 'schema_sha256' in every store)."""
+    return _schema_sql()[1]
+
+
 class Store:
     """A marketscout database. Use `open_store` for the user's store, `Store()` for memory."""
 
-    def __init__(self, path: Path | str = ":memory:", *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str = ":memory:", *, read_only: bool = False,
+                 keep: UserData | None = None) -> None:
         self.path = str(path)
+        # where user data is kept after every change (open_store: <home>/user-data)
+        self.kept = None if read_only else keep
         self._con = _connect(self.path, read_only)
         try:
             # DuckDB draws a progress bar on stdout for long queries; it would corrupt CSV/JSON
@@ -228,13 +238,26 @@ class Store:
                 fix=f"Known tables: {', '.join(self.tables)}.",
             )
 
-    def load(self, tables: Mapping[str, pd.DataFrame], provenance: Provenance) -> None:
-        """Replace all rows of `provenance.source_id` in one transaction, with its provenance."""
+    def load(self, tables: Mapping[str, pd.DataFrame], provenance: Provenance, *,
+             original: Path | tuple[str, bytes] | None = None,
+             options: Mapping[str, Any] | None = None) -> None:
+        """Replace all rows of `provenance.source_id` in one transaction, with its provenance.
+
+        A user import (store_keep.is_user_load) is also kept under user-data/: the rows, and
+        the `original` file (a path, or a name and its bytes) with the `options` it was read
+        with, so `marketscout store rebuild` can restore it.
+        """
         frames = {
             name: self._conform(name, frame, provenance.source_id) for name, frame in tables.items()
         }
+
+        def keep(con: duckdb.DuckDBPyConnection) -> None:
+            if self.kept is not None and is_user_load(provenance):
+                self.kept.keep_load(tables, provenance, original, options)
+
         with self._transaction(f"Loading '{provenance.source_id}'",
-                               "Check the input file; the store keeps its previous data.") as con:
+                               "Check the input file; the store keeps its previous data.",
+                               after=keep) as con:
             old = con.execute(
                 "SELECT tables FROM provenance WHERE source_id = ?", [provenance.source_id]
             ).fetchone()
@@ -254,10 +277,16 @@ class Store:
             )
 
     @contextmanager
-    def _transaction(self, what: str, fix: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _transaction(self, what: str, fix: str, touched: Iterable[str] = (),
+                     after: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+                     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """The one way this module changes the store: one transaction under the process's
         write lock. Everything in the block takes effect, or nothing does (any error rolls
-        back and is raised as a StoreError saying so; a MarketscoutError keeps its message)."""
+        back and is raised as a StoreError saying so; a MarketscoutError keeps its message).
+
+        After the commit, still under the lock, the user data it changed is kept (user tables
+        among `touched` exported, and `after` run): see marketscout.store_keep.
+        """
         with _WRITE_LOCK:
             con = self._con
             con.execute("BEGIN TRANSACTION")
@@ -274,6 +303,31 @@ class Store:
                     raise _problem(self.path, exc, what.lower()) from exc
                 raise StoreError(f"{what} failed, nothing was changed: {exc}",
                                  where=self.path, fix=fix) from exc
+            self._keep(con, touched, after)
+
+    def _keep(self, con: duckdb.DuckDBPyConnection, touched: Iterable[str],
+              after: Callable[[duckdb.DuckDBPyConnection], None] | None) -> None:
+        """Keep the user data a committed change touched (store_keep); the change stays."""
+        if self.kept is None:
+            return
+        try:
+            self.kept.export_tables(con, touched)
+            if after is not None:
+                after(con)
+        except (OSError, duckdb.Error) as exc:
+            problem = os_problem(exc, self.kept.folder, "keeping a copy of your data") \
+                if isinstance(exc, OSError) else _problem(self.path, exc, "keeping a copy")
+            raise StoreError(
+                f"The change was saved in the store, but {problem.what[:1].lower()}"
+                f"{problem.what[1:]}", where=problem.where,
+                fix=f"{problem.fix} Then run `marketscout store check`, which refreshes the "
+                "copy.") from exc
+
+    def export_user_tables(self) -> None:
+        """Export every user table now (a baseline for a store made before user-data/)."""
+        if self.kept is not None:
+            with _WRITE_LOCK:
+                self._keep(self._con, [t for t in self._columns if is_user_table(t)], None)
 
     def _conform(self, table: str, frame: pd.DataFrame, source_id: str) -> pd.DataFrame:
         self._check_table(table)
@@ -295,8 +349,12 @@ class Store:
         if not found:
             raise StoreError(f"No source '{source_id}' in the store.", where=self.path,
                              fix="See `marketscout data sources` for the ids.")
+        def forget(con: duckdb.DuckDBPyConnection) -> None:
+            if self.kept is not None:
+                self.kept.drop_load(source_id)
+
         with self._transaction(f"Removing '{source_id}'",
-                               "Try again; the store keeps the source.") as con:
+                               "Try again; the store keeps the source.", after=forget) as con:
             tables = con.execute(
                 "SELECT tables FROM provenance WHERE source_id = ?", [source_id]
             ).fetchone()
@@ -319,8 +377,9 @@ class Store:
 
         Writers in this process take turns (a lock), so concurrent web requests lose nothing.
         """
+        touched = set().union(*(written_tables(sql) for sql, _ in statements))
         with self._transaction("Writing to the store",
-                               "Try again; if it persists, report it.") as con:
+                               "Try again; if it persists, report it.", touched) as con:
             for sql, params in statements:
                 con.execute(sql, list(params))
 
@@ -332,7 +391,7 @@ class Store:
         columns = list(getattr(rows, "column_names", None) or rows.columns)
         names = ", ".join(f'"{c}"' for c in columns)
         with self._transaction(f"Writing to table '{table}'",
-                               "Try again; if it persists, report it.") as con:
+                               "Try again; if it persists, report it.", [table]) as con:
             if delete is not None:
                 con.execute(delete[0], list(delete[1]))
             con.register("_rows", rows)
@@ -389,7 +448,14 @@ def open_store(db_path: Path, *, read_only: bool = False) -> Iterator[Store]:
     db_path = Path(db_path)
     if not db_path.exists():
         _initialise(db_path)
-    store = Store(db_path, read_only=read_only)
+    kept = UserData(db_path.parent / KEPT_FOLDER)
+    store = Store(db_path, read_only=read_only, keep=kept)
+    try:
+        if not read_only and not kept.exported():
+            store.export_user_tables()  # the first copy, for a store made before user-data/
+    except BaseException:
+        store.close()
+        raise
     try:
         yield store
     finally:
