@@ -365,8 +365,14 @@ class Store:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a read query and return a DataFrame."""
-        try:
+        with self._reading():
             return self._con.execute(sql, list(params)).df()
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Reads that meet a damaged file raise a StoreError saying so and what to do."""
+        try:
+            yield
         except duckdb.Error as exc:
             if is_damage(exc):
                 raise _damaged(self.path, exc) from exc
@@ -431,7 +437,8 @@ class Store:
             con.close()
 
     def meta(self, key: str) -> str | None:
-        row = self._con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        with self._reading():
+            row = self._con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
