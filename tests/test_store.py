@@ -187,3 +187,24 @@ def test_a_source_reloaded_with_fewer_tables_leaves_nothing_behind(store: Store)
         ("a", 3.0), ("b", 5.0), ("b", 6.0)]
     assert store.provenance("a")[0].to_dict()["title"] == "GII"
     assert store.query("SELECT tables FROM provenance WHERE source_id = 'a'")["tables"][0] == "gii"
+
+
+def test_init_files_left_by_a_killed_first_run_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("marketscout.snapshot.load_snapshot",
+                        lambda store: store.load({"gii": gii_rows([1.0])}, prov()))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead_pid = int(dead.stdout)
+    stale = [tmp_path / f".init-{dead_pid}-abc.duckdb",
+             tmp_path / f".init-{dead_pid}-abc.duckdb.wal"]
+    live = tmp_path / f".init-{os.getpid()}-xyz.duckdb"  # a first run in progress: kept
+    old_style, fresh_old_style = tmp_path / ".init-old.duckdb", tmp_path / ".init-new.duckdb"
+    for path in [*stale, live, old_style, fresh_old_style]:
+        path.write_bytes(b"half a database")
+    os.utime(old_style, (time.time() - 3600, time.time() - 3600))
+    with open_store(tmp_path / "m.duckdb") as store:
+        assert len(store.table("gii")) == 1
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([live.name, fresh_old_style.name, "m.duckdb", "user-data"])

@@ -453,6 +453,7 @@ def open_store(db_path: Path, *, read_only: bool = False) -> Iterator[Store]:
     interrupted first run never leaves a half-initialised database behind.
     """
     db_path = Path(db_path)
+    remove_stale_init_files(db_path.parent)
     if not db_path.exists():
         _initialise(db_path)
     kept = UserData(db_path.parent / KEPT_FOLDER)
@@ -469,12 +470,50 @@ def open_store(db_path: Path, *, read_only: bool = False) -> Iterator[Store]:
         store.close()
 
 
+# A first run builds the store in `.init-<pid>-<random>.duckdb` beside it; one left behind by
+# a killed process is removed by the next run (a file without a pid once it is this old).
+INIT_PREFIX = ".init-"
+STALE_INIT_SECONDS = 600.0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale_init_files(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove `.init-*.duckdb` files (and their WALs) that no live process is building."""
+    removed: list[Path] = []
+    try:
+        candidates = list(Path(folder).glob(f"{INIT_PREFIX}*.duckdb*"))
+    except OSError:
+        return removed
+    for path in candidates:
+        found = re.match(rf"{re.escape(INIT_PREFIX)}(\d+)-", path.name)
+        try:
+            age = (now or time.time()) - path.stat().st_mtime
+        except OSError:
+            continue
+        stale = not _alive(int(found.group(1))) if found else age > STALE_INIT_SECONDS
+        if stale or age > 24 * 3600:  # a day old: a reused pid, not a first run
+            with suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
 def _initialise(db_path: Path) -> None:
     from marketscout.snapshot import load_snapshot
 
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".init-", suffix=".duckdb", dir=db_path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f"{INIT_PREFIX}{os.getpid()}-", suffix=".duckdb",
+                                   dir=db_path.parent)
         os.close(fd)
         Path(tmp).unlink()
     except OSError as exc:

@@ -24,7 +24,7 @@ from typing import Any
 
 from marketscout.errors import MarketscoutError
 from marketscout.provenance import Provenance
-from marketscout.store import Store, open_store, os_problem, schema_digest
+from marketscout.store import INIT_PREFIX, Store, open_store, os_problem, schema_digest
 from marketscout.store_keep import FOLDER, UserData, is_user_load, is_user_table
 
 REBUILD = "Run `marketscout store rebuild` (the damaged file is kept beside the new one)."
@@ -187,7 +187,8 @@ def rebuild_store(db_path: Path, step: Step | None = None) -> RebuildResult:
     kept = user_data(db_path)
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".init-", suffix=".duckdb", dir=db_path.parent)
+        fd, name = tempfile.mkstemp(prefix=f"{INIT_PREFIX}{os.getpid()}-", suffix=".duckdb",
+                                    dir=db_path.parent)
         os.close(fd)
         Path(name).unlink()
     except OSError as exc:
