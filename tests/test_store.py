@@ -125,7 +125,7 @@ def test_open_store_initialises_from_snapshot_once(
 ) -> None:
     calls: list[int] = []
 
-    def fake_snapshot(store: Store) -> None:
+    def fake_snapshot(store: Store, **kw: object) -> None:
         calls.append(1)
         store.load({"gii": gii_rows([1.0])}, prov())
 
@@ -143,7 +143,7 @@ def test_open_store_initialises_from_snapshot_once(
 def test_interrupted_initialisation_leaves_no_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(store: Store) -> None:
+    def broken(store: Store, **kw: object) -> None:
         raise StoreError("snapshot unreadable")
 
     monkeypatch.setattr("marketscout.snapshot.load_snapshot", broken)
@@ -193,7 +193,7 @@ def test_init_files_left_by_a_killed_first_run_are_removed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("marketscout.snapshot.load_snapshot",
-                        lambda store: store.load({"gii": gii_rows([1.0])}, prov()))
+                        lambda store, **kw: store.load({"gii": gii_rows([1.0])}, prov()))
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
     dead_pid = int(dead.stdout)
@@ -208,3 +208,16 @@ def test_init_files_left_by_a_killed_first_run_are_removed(
         assert len(store.table("gii")) == 1
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == sorted([live.name, fresh_old_style.name, "m.duckdb", "user-data"])
+
+
+def test_a_slow_first_run_says_so_on_stderr_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("marketscout.store.PROGRESS_AFTER", 0.0)  # as if it were slow
+    with open_store(tmp_path / "m.duckdb") as store:
+        assert len(store.provenance()) > 10  # the real snapshot
+    out, err = capfd.readouterr()
+    assert out == "" and err.count("Building the store from the embedded snapshot") == 1
+    with open_store(tmp_path / "m.duckdb"):
+        pass
+    assert capfd.readouterr() == ("", "")  # not on later runs

@@ -507,6 +507,48 @@ def remove_stale_init_files(folder: Path, now: float | None = None) -> list[Path
     return removed
 
 
+# The first run's progress display appears on stderr (never stdout) at once on a terminal,
+# and elsewhere (a log, a pipe) as one line once the build has taken this long.
+PROGRESS_AFTER = 2.0
+
+
+class FirstRunProgress:
+    """A Rich progress bar on stderr while the store is built from the snapshot."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self._bars: Any = None
+        self._task: Any = None
+        self._said = False
+
+    def __enter__(self) -> FirstRunProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bars is not None:
+            self._bars.stop()
+
+    def step(self, done: int, total: int, source_id: str) -> None:
+        slow = time.monotonic() - self.started >= PROGRESS_AFTER
+        if self._bars is None and not self._said and (sys.stderr.isatty() or slow):
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            console = Console(stderr=True)
+            if not console.is_terminal:
+                print("Building the store from the embedded snapshot (first run) ...",
+                      file=sys.stderr, flush=True)
+                self._said = True
+                return
+            self._bars = Progress(TextColumn("Building the store (first run)"), BarColumn(),
+                                  MofNCompleteColumn(), TextColumn("{task.description}"),
+                                  console=console, transient=True)
+            self._bars.start()
+            self._task = self._bars.add_task("", total=total)
+        if self._bars is not None:
+            self._bars.update(self._task, completed=done, description=source_id)
+
+
 def _initialise(db_path: Path) -> None:
     from marketscout.snapshot import load_snapshot
 
@@ -519,8 +561,8 @@ def _initialise(db_path: Path) -> None:
     except OSError as exc:
         raise os_problem(exc, db_path.parent, "creating the store") from exc
     try:
-        with Store(tmp) as store:
-            load_snapshot(store)
+        with Store(tmp) as store, FirstRunProgress() as progress:
+            load_snapshot(store, step=progress.step)
         if not db_path.exists():  # another process may have won the race: keep theirs
             Path(tmp).replace(db_path)
     except OSError as exc:
