@@ -150,3 +150,36 @@ def test_the_commands(full_home: Path, run: Any, monkeypatch: pytest.MonkeyPatch
     assert code == 0, err
     assert "3 of your imports" in out and ".broken-" in out
     assert run("store", "check")[0] == 0
+
+
+def test_rebuild_waits_for_a_process_using_the_store(
+        full_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from marketscout.store import StoreBusyError
+
+    db = full_home / "marketscout.duckdb"
+    code = (f"import sys, time\nfrom marketscout.store import Store\ns = Store({str(db)!r})\n"
+            "print('ready', flush=True)\ntime.sleep(60)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                              env=os.environ | {"PYTHONPATH": SRC})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        monkeypatch.setenv("MARKETSCOUT_LOCK_WAIT", "1")
+        with pytest.raises(StoreBusyError, match="did not finish within 1 s"):
+            rebuild_store(db)
+        assert db.is_file() and not list(full_home.glob("*.broken-*"))
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_web_upload_is_kept_too(home: Path) -> None:
+    from marketscout.web.upload import import_upload
+
+    content = (USER / "gii_good.csv").read_bytes()
+    with open_store(home / "marketscout.duckdb") as store:
+        import_upload(store, "gii", "my gii.csv", content)
+    kept = home / "user-data"
+    (entry,) = __import__("json").loads((kept / "imports" / "manifest.json").read_text())
+    assert entry["name"] == "my gii.csv" and entry["options"]["kind"] == "gii"
+    assert (kept / "imports" / entry["file"]).read_bytes() == content
+    assert (kept / "loads" / "user_gii" / "gii.parquet").exists()

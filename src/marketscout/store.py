@@ -48,6 +48,10 @@ _DAMAGE = ("not a valid duckdb database", "could not read enough bytes", "corrup
            "invalid wal", "no longer valid")
 
 
+class StoreBusyError(StoreError):
+    """Another process held the database file for longer than the bounded wait."""
+
+
 def lock_wait(env: Mapping[str, str] | None = None) -> float:
     """Seconds to wait for another process's lock (MARKETSCOUT_LOCK_WAIT, default 30)."""
     text = (os.environ if env is None else env).get("MARKETSCOUT_LOCK_WAIT", "")
@@ -143,7 +147,7 @@ def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
             now = time.monotonic()
             deadline = now + wait if deadline is None else deadline
             if now >= deadline:
-                raise StoreError(
+                raise StoreBusyError(
                     f"Another marketscout process{_holder(str(exc))} is using the store and "
                     f"did not finish within {wait:g} s.", where=path,
                     fix="Wait for it to finish (or stop it) and try again; "

@@ -20,12 +20,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from marketscout.errors import MarketscoutError
+from marketscout.errors import MarketscoutError, StoreError
 from marketscout.provenance import Provenance
-from marketscout.store import INIT_PREFIX, Store, open_store, os_problem, schema_digest
+from marketscout.store import (
+    INIT_PREFIX,
+    Store,
+    StoreBusyError,
+    _connect,
+    open_store,
+    os_problem,
+    schema_digest,
+)
 from marketscout.store_keep import FOLDER, UserData, is_user_load, is_user_table
+
+if TYPE_CHECKING:
+    import duckdb
 
 REBUILD = "Run `marketscout store rebuild` (the damaged file is kept beside the new one)."
 Step = Callable[[str], None]
@@ -194,6 +205,7 @@ def rebuild_store(db_path: Path, step: Step | None = None) -> RebuildResult:
     except OSError as exc:
         raise os_problem(exc, db_path.parent, "rebuilding the store") from exc
     tmp = Path(name)
+    holder = _hold(db_path)  # no other process may use the old file while we rebuild
     try:
         with Store(tmp) as store:
             say("loading the snapshot")
@@ -203,14 +215,32 @@ def rebuild_store(db_path: Path, step: Step | None = None) -> RebuildResult:
             _replay(store, kept, result)
             say("restoring your tables")
             _restore_tables(store, kept, result)
+        if holder is not None:
+            holder.close()
+            holder = None
         result.moved_aside = _move_aside(db_path)
         tmp.replace(db_path)
     except OSError as exc:
         raise os_problem(exc, db_path, "rebuilding the store") from exc
     finally:
+        if holder is not None:
+            holder.close()
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
     return result
+
+
+def _hold(db_path: Path) -> duckdb.DuckDBPyConnection | None:
+    """The old file's lock, waited for like any writer (StoreBusyError if another process
+    keeps it); None when the file is too damaged to open or is not there."""
+    if not db_path.is_file():
+        return None
+    try:
+        return _connect(str(db_path), read_only=False)
+    except StoreBusyError:
+        raise
+    except StoreError:
+        return None
 
 
 def _replay(store: Store, kept: UserData, result: RebuildResult) -> None:
