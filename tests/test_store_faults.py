@@ -160,3 +160,20 @@ def test_a_full_disk_changes_nothing_and_says_so(tmp_path: Path,
     assert not (tmp_path / "new" / "m.duckdb").exists()
     assert [p.name for p in (tmp_path / "new").iterdir()] == []
     shutil.rmtree(tmp_path / "new")
+
+
+def test_the_web_app_says_the_store_is_damaged_without_its_path(home: Path) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
+    from marketscout.web.app import create_app
+
+    truncate(home / "marketscout.duckdb")
+    with TestClient(create_app()) as client:
+        answer = client.get("/api/data/status")
+    assert answer.status_code == 503
+    body = answer.json()
+    assert "damaged" in body["error"] and "store rebuild" in body["fix"]
+    assert str(home) not in answer.text and "duckdb" not in answer.text.lower()
