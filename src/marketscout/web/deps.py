@@ -4,9 +4,10 @@ The store is opened per request, on first use (by the handler, the login check o
 settings), once however many parts of the request use it, and closed when the answer is
 ready (`store_scope`, a dependency of the whole app): DuckDB allows only one process to hold
 a database file open for writing, so short-lived connections let the CLI (`marketscout data
-import`, `rank`) and the server take turns on the same file. Within the server process,
-requests share DuckDB's file lock; while another process (e.g. a CLI import) holds the file,
-requests answer 503 with a "try again" message (StoreError).
+import`, `rank`) and the server take turns on the same file: the server holds no lock
+between requests. Within the server process, requests share DuckDB's file lock; while another
+process (e.g. a CLI import) holds the file, a request waits for it (bounded by
+MARKETSCOUT_LOCK_WAIT, see marketscout.store), then answers 503 with a "try again" message.
 """
 
 from __future__ import annotations
