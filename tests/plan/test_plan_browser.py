@@ -57,7 +57,7 @@ def test_adding_an_activity_changes_the_alignment(served: tuple[str, Path]) -> N
         pytest.skip("Debian's Chromium is absent: `apt-get install -y chromium`")
     from playwright.sync_api import expect, sync_playwright
 
-    url, db = served
+    url, _db = served
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM),
                                      args=["--headless", "--no-sandbox", "--disable-gpu"])

@@ -114,7 +114,8 @@ def proposal_page(request: Request, query: QueryDep, store: StoreDep, ranker: Ra
                   ) -> HTMLResponse:
     """A proposed spread of N activities over the list, explained market by market."""
     options = proposal_options(request)
-    found = service.proposal(store, query.home, list_version(request, store, ranker, query), options)
+    lv = list_version(request, store, ranker, query)
+    found = service.proposal(store, query.home, lv, options)
     return render(request, "plan/proposal.html", {**_base(request, query, "proposal"),
                                                   "p": found, "o": options,
                                                   "types": list(TYPES),

@@ -121,7 +121,8 @@ def _edit_page(request: Request, query: RankQuery, store: Store, activity_id: st
                    if conflict.current.get(name, "") != values.get(name, "")]
     return render(request, "plan/activity.html", {
         "nav": "plan", "tab": "register", "q": query, "qs": query.query_string(),
-        "home_name": countries.name(query.home), "activity_id": activity_id, "exists": now is not None,
+        "home_name": countries.name(query.home), "activity_id": activity_id,
+        "exists": now is not None,
         "version": version if version is not None else (now or {}).get("version"),
         "conflict": conflict, "changed": changed, "back": _back(query),
         "warnings": (), **form_context(store, values or current, errors or {})},
