@@ -31,7 +31,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 # Jinja2Templates turns autoescaping on for .html templates: every value is escaped unless a
 # template marks it `|safe` (used only for SVG we render ourselves from escaped specs).
-templates = Jinja2Templates(directory=TEMPLATES)
+# the reports' templates too: the market table is one macro shared with the HTML report
+REPORT_TEMPLATES = Path(__file__).parents[1] / "reports" / "templates"
+templates = Jinja2Templates(directory=[TEMPLATES, REPORT_TEMPLATES])
 templates.env.globals["version"] = __version__
 templates.env.filters["num"] = format_number
 

@@ -21,6 +21,7 @@ from marketscout.errors import MarketscoutError
 from marketscout.web.auth import Reader
 from marketscout.web.deps import StoreDep, render
 from marketscout.web.middleware import GuardedRoute
+from marketscout.web.tables import page_tables
 
 router = APIRouter(route_class=GuardedRoute, tags=["collaboration"], dependencies=[Reader])
 
@@ -41,43 +42,48 @@ def _about(title: str, where: collab.Scope, sources: Any, notes: Any = ()) -> di
 
 @router.get("/collab/pairs", response_class=HTMLResponse, include_in_schema=False)
 def pairs_page(request: Request, store: StoreDep, home: Home = "LTU", programme: Programme =
-               "all", years: Years = "") -> HTMLResponse:
+               "all", years: Years = "") -> Response:
     """A home country's partner countries (as `marketscout collab pairs`)."""
     where, iso3 = collab.scope(programme, years), collab.country(home, "home")
     found = collab.pairs(store, iso3, where)
-    return render(request, "collab/pairs.html", {
+    about = _about(f"Horizon partners of {collab.name(iso3)}", where, found.sources)
+    table = page_tables(request, {"pairs": found.partners}, about)
+    return table or render(request, "collab/pairs.html", {
         "nav": "collab", "home": iso3, "home_name": collab.name(iso3), "f": found,
         "rows": _rows(found.partners), "programme": programme, "years": years,
-        "about": _about(f"Horizon partners of {collab.name(iso3)}", where, found.sources)})
+        "about": about})
 
 
 @router.get("/collab/profile/{country}", response_class=HTMLResponse, include_in_schema=False)
 def profile_page(request: Request, country: str, store: StoreDep, home: Home = "LTU",
-                 programme: Programme = "all", years: Years = "") -> HTMLResponse:
+                 programme: Programme = "all", years: Years = "") -> Response:
     """A country's Horizon fact sheet and its collaboration with the home country."""
     where = collab.scope(programme, years)
     iso3, home_iso = collab.country(country, "country"), collab.country(home, "home")
     found = collab.profile(store, iso3, None if home_iso == iso3 else home_iso, where)
-    return render(request, "collab/profile.html", {
+    frames = {"status": found.status, "by_year": found.by_year, "org_types": found.org_types,
+              "partners": found.partners, "parts": found.parts}
+    about = _about(f"Horizon profile of {collab.name(iso3)}", where, found.sources)
+    table = page_tables(request, frames, about)
+    return table or render(request, "collab/profile.html", {
         "nav": "collab", "p": found, "name": collab.name(iso3), "home": home_iso,
         "home_name": collab.name(home_iso), "programme": programme, "years": years,
-        "tables": {k: _rows(v) for k, v in {
-            "by_year": found.by_year, "org_types": found.org_types,
-            "partners": found.partners, "parts": found.parts, "status": found.status}.items()},
-        "about": _about(f"Horizon profile of {collab.name(iso3)}", where, found.sources)})
+        "tables": {k: _rows(v) for k, v in frames.items()}, "about": about})
 
 
 @router.get("/collab/thirds", response_class=HTMLResponse, include_in_schema=False)
 def thirds_page(request: Request, store: StoreDep, programme: Programme = "all",
-                years: Years = "", top: Top = 40) -> HTMLResponse:
+                years: Years = "", top: Top = 40) -> Response:
     """Third (non-associated) countries ranked by participations and EC contribution."""
     where = collab.scope(programme, years)
     found = collab.thirds(store, where)
     lists = "; ".join(f"{k}: {v}" for k, v in found.status.source.items())
-    return render(request, "collab/thirds.html", {
+    about = _about("Horizon participation of third countries", where, found.sources,
+                   [f"Country status from {lists}."])
+    table = page_tables(request, {"thirds": found.countries.head(top)}, about)
+    return table or render(request, "collab/thirds.html", {
         "nav": "collab", "rows": _rows(found.countries.head(top)), "programme": programme,
-        "years": years, "about": _about("Horizon participation of third countries", where,
-                                        found.sources, [f"Country status from {lists}."])})
+        "years": years, "about": about})
 
 
 @router.get("/collab/partners", response_class=HTMLResponse, include_in_schema=False)

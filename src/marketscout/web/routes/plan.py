@@ -57,8 +57,16 @@ def _base(request: Request, query: RankQuery, nav: str) -> dict[str, Any]:
 
 
 @router.get("/plan", response_class=HTMLResponse)
-def register_page(request: Request, query: QueryDep, store: StoreDep) -> HTMLResponse:
-    """The activity register, filterable by market, type, period and status."""
+def register_page(request: Request, query: QueryDep, store: StoreDep) -> Response:
+    """The activity register, filterable by market, type, period and status (`_format=csv`:
+    the filtered register as CSV; JSON: /api/plan/register)."""
+    from marketscout.web.tables import page_tables
+
+    frame = _register(request, store, query.home)
+    table = page_tables(request, {"register": report.register_file_frame(frame)},
+                        {"home": query.home})
+    if table is not None:
+        return table
     context = register_context(request, query, store)
     accepted = (request.query_params.get("accepted") or "").strip()
     if accepted.isdigit():
