@@ -24,7 +24,8 @@ router = APIRouter(include_in_schema=False, route_class=GuardedRoute)
 
 def _context(query: Any, ranker: Any, store: StoreDep, **extra: Any) -> dict[str, Any]:
     return {
-        "nav": "data", "q": query, "home_name": countries.name(query.home),
+        "nav": "data", "q": query, "qs": query.query_string(),
+        "home_name": countries.name(query.home),
         "status": criteria.status(ranker.criteria(query)),
         "sources": [p.to_dict() for p in store.provenance()],
         "kinds": [(k, TITLES[k]) for k in KINDS], "suffixes": ", ".join(SUFFIXES), **extra,
