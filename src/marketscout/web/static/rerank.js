@@ -52,6 +52,7 @@
         if (result.ok) {
           target.innerHTML = result.text;
           if (window.marketscoutTables) { window.marketscoutTables(target); }
+          if (window.marketscoutCharts) { window.marketscoutCharts(target); }
           status.textContent = "";
         } else {
           var doc = new DOMParser().parseFromString(result.text, "text/html");
