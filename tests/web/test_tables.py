@@ -93,3 +93,24 @@ def test_the_market_table_is_one_macro() -> None:
     for text in (report, web):
         assert '{% from "_market_table.html" import market_table %}' in text
         assert "<th class=\"num\">rank</th>" not in text  # no copy of the table's columns
+
+
+def test_collaboration_pages_are_in_the_nav_and_codes_are_explained(reader: Any) -> None:
+    html = reader.get("/collab/pairs", params={"home": "LTU"}).text
+    for href in ('href="/collab/pairs"', 'href="/collab/thirds"', 'href="/collab/profile"',
+                 'href="/collab/partners"'):
+        assert href in html, href
+    assert '<abbr title="Leadership in Enabling and Industrial Technologies' in html
+    assert 'id="parts-legend"' in html and "<dt>SC1</dt>" in html
+    profiles = reader.get("/collab/profile")
+    assert profiles.status_code == 200 and "/collab/profile/DEU?home=LTU" in profiles.text
+    picked = reader.get("/collab/profile", params={"country": "Germany"},
+                        follow_redirects=False)
+    assert picked.status_code == 303 and picked.headers["location"].startswith(
+        "/collab/profile/DEU?")
+
+
+def test_commands_in_pages_are_code_not_backticks(reader: Any) -> None:
+    html = reader.get("/data").text
+    assert "<code>marketscout data import imd FILE</code>" in html
+    assert "`marketscout" not in html

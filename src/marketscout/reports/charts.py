@@ -49,6 +49,11 @@ def _subtitle(*parts: str, width: int = 120) -> list[str]:
     return [line for part in parts for line in textwrap.wrap(part, width)]
 
 
+def _lines(title: str, width: int) -> list[str]:
+    """A title wrapped to the chart's width (about 8 px a character at 14 px)."""
+    return textwrap.wrap(title, max(30, width // 8))
+
+
 def _tier_of(plist: PriorityList) -> dict[str, str]:
     markets = plist.markets
     return {str(iso3): (str(tier) or "ranked")
@@ -132,8 +137,8 @@ def tier_map(plist: PriorityList, boundaries: pd.DataFrame, boundary_source: str
                   europe, "Europe", fit_europe=True)]
     return {
         "config": CONFIG,
-        "title": {"text": f"Priority tiers for {plist.home} (top {plist.options.top}, "
-                          f"{plist.options.runs} Monte Carlo runs)",
+        "title": {"text": _lines(f"Priority tiers for {plist.home} (top {plist.options.top}, "
+                                 f"{plist.options.runs} Monte Carlo runs)", total),
                   "subtitle": _subtitle(sources_line(plist),
                                         f"Boundaries: {boundary_source}. Dots: markets too "
                                         "small to see, at their capitals (CEPII GeoDist).",
@@ -165,8 +170,8 @@ def rank_interval_chart(plist: PriorityList, extra: int = 8, width: int | None =
         "width": plot, "height": max(60, 15 * len(rows)), "config": CONFIG,
         # room for labels drawn wider than measured (the viewer's font is not the renderer's)
         "padding": {"left": 4 * longest // 3 + 6, "top": 5, "right": 12, "bottom": 5},
-        "title": {"text": f"Rank and 90% rank interval ({plist.options.runs} Monte Carlo runs, "
-                          f"top {top} marked)",
+        "title": {"text": _lines(f"Rank and 90% rank interval ({plist.options.runs} Monte "
+                                 f"Carlo runs, top {top} marked)", total),
                   "subtitle": _subtitle("Dot: rank; tick: median rank; bar: 5th to 95th "
                                         f"percentile of the rank over the runs; line: the "
                                         f"cut-off at rank {top}.",

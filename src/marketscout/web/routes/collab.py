@@ -9,10 +9,11 @@ during a request: without `marketscout collab index` it ranks by BM25 and says s
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import pandas as pd
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from marketscout import collab
 from marketscout.collab.export import records
@@ -49,9 +50,25 @@ def pairs_page(request: Request, store: StoreDep, home: Home = "LTU", programme:
     about = _about(f"Horizon partners of {collab.name(iso3)}", where, found.sources)
     table = page_tables(request, {"pairs": found.partners}, about)
     return table or render(request, "collab/pairs.html", {
-        "nav": "collab", "home": iso3, "home_name": collab.name(iso3), "f": found,
+        "nav": "collab", "collab_nav": "pairs", "home": iso3, "home_name": collab.name(iso3),
+        "f": found,
         "rows": _rows(found.partners), "programme": programme, "years": years,
         "about": about})
+
+
+@router.get("/collab/profile", response_class=HTMLResponse, include_in_schema=False)
+def profiles_page(request: Request, store: StoreDep, home: Home = "LTU", country: str = "",
+                  programme: Programme = "all", years: Years = "") -> Response:
+    """Pick a country's Horizon profile (the home country's partners, most joint first)."""
+    if country.strip():
+        iso3 = collab.country(country, "country")
+        query = urlencode({"home": home, "programme": programme, "years": years})
+        return RedirectResponse(f"/collab/profile/{iso3}?{query}", status_code=303)
+    where, iso3 = collab.scope(programme, years), collab.country(home, "home")
+    found = collab.pairs(store, iso3, where)
+    return render(request, "collab/profiles.html", {
+        "nav": "collab", "collab_nav": "profile", "home": iso3, "home_name": collab.name(iso3),
+        "rows": _rows(found.partners), "programme": programme, "years": years})
 
 
 @router.get("/collab/profile/{country}", response_class=HTMLResponse, include_in_schema=False)
@@ -66,7 +83,8 @@ def profile_page(request: Request, country: str, store: StoreDep, home: Home = "
     about = _about(f"Horizon profile of {collab.name(iso3)}", where, found.sources)
     table = page_tables(request, frames, about)
     return table or render(request, "collab/profile.html", {
-        "nav": "collab", "p": found, "name": collab.name(iso3), "home": home_iso,
+        "nav": "collab", "collab_nav": "profile", "p": found, "name": collab.name(iso3),
+        "home": home_iso,
         "home_name": collab.name(home_iso), "programme": programme, "years": years,
         "tables": {k: _rows(v) for k, v in frames.items()}, "about": about})
 
@@ -82,7 +100,8 @@ def thirds_page(request: Request, store: StoreDep, programme: Programme = "all",
                    [f"Country status from {lists}."])
     table = page_tables(request, {"thirds": found.countries.head(top)}, about)
     return table or render(request, "collab/thirds.html", {
-        "nav": "collab", "rows": _rows(found.countries.head(top)), "programme": programme,
+        "nav": "collab", "collab_nav": "thirds", "rows": _rows(found.countries.head(top)),
+        "programme": programme,
         "years": years, "about": about})
 
 
@@ -93,7 +112,8 @@ def partners_page(request: Request, store: StoreDep, home: Home = "LTU", market:
     """The partner finder: a form, and the ranked organisations once a topic is given."""
     form = {"home": home, "market": market, "topic": topic, "top": top, "method": method,
             "programme": programme, "years": years}
-    context: dict[str, Any] = {"nav": "collab", "form": form, "org_types": ORG_TYPES}
+    context: dict[str, Any] = {"nav": "collab", "collab_nav": "partners", "form": form,
+                               "org_types": ORG_TYPES}
     if market.strip() and topic.strip():
         try:
             found = _search(store, form)
