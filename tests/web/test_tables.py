@@ -114,3 +114,10 @@ def test_commands_in_pages_are_code_not_backticks(reader: Any) -> None:
     html = reader.get("/data").text
     assert "<code>marketscout data import imd FILE</code>" in html
     assert "`marketscout" not in html
+
+
+def test_the_partner_finder_says_what_it_can_search_before_a_search(reader: Any) -> None:
+    page = reader.get("/collab/partners")
+    assert page.status_code == 200 and 'id="partner-data"' in page.text
+    assert "no project texts" in page.text and "<code>marketscout data update cordis</code>" \
+        in page.text and 'href="/collab/pairs?home=LTU"' in page.text

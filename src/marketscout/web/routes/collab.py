@@ -114,7 +114,9 @@ def partners_page(request: Request, store: StoreDep, home: Home = "LTU", market:
             "programme": programme, "years": years}
     context: dict[str, Any] = {"nav": "collab", "collab_nav": "partners", "form": form,
                                "org_types": ORG_TYPES}
-    if market.strip() and topic.strip():
+    if not (market.strip() and topic.strip()):
+        context["corpus"] = _corpus_state(store)
+    else:
         try:
             found = _search(store, form)
         except MarketscoutError as exc:  # shown beside the form, which keeps its values
@@ -124,6 +126,18 @@ def partners_page(request: Request, store: StoreDep, home: Home = "LTU", market:
                 f"Partners in {collab.name(found.market)} for '{found.topic}'", found.scope,
                 found.corpus.sources, found.notes)}
     return render(request, "collab/partners.html", context)
+
+
+def _corpus_state(store: Any) -> dict[str, Any]:
+    """What the finder can search in this store, said before a search: texts (and whether
+    they are a sample) or which data is missing and how to get it."""
+    from marketscout.collab.corpus import corpus
+
+    try:
+        found = corpus(store)
+    except MarketscoutError as exc:
+        return {"ok": False, "what": exc.what, "fix": exc.fix}
+    return {"ok": True, "projects": found.projects_with_text, "note": found.sample_note}
 
 
 def _search(store: Any, form: dict[str, Any]) -> collab.PartnerSearch:
