@@ -25,6 +25,7 @@ from marketscout import __version__
 from marketscout.reports.html import format_number
 from marketscout.settings import Settings
 from marketscout.store import Store, open_store
+from marketscout.web import text
 from marketscout.web.csrf import csrf_token, with_csrf_cookie
 from marketscout.web.ranking import Ranker, RankQuery, parse_query
 
@@ -32,9 +33,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 # Jinja2Templates turns autoescaping on for .html templates: every value is escaped unless a
 # template marks it `|safe` (used only for SVG we render ourselves from escaped specs).
-templates = Jinja2Templates(directory=TEMPLATES)
+# the reports' templates too: the market table is one macro shared with the HTML report
+REPORT_TEMPLATES = Path(__file__).parents[1] / "reports" / "templates"
+templates = Jinja2Templates(directory=[TEMPLATES, REPORT_TEMPLATES])
 templates.env.globals["version"] = __version__
 templates.env.filters["num"] = format_number
+text.register(templates.env)
 
 
 def get_settings(request: Request) -> Settings:
