@@ -14,6 +14,7 @@ test:
 bench:
 	$(PY) bench/bench_uncertainty.py
 	$(PY) bench/bench_rank.py
+	$(PY) bench/bench_first_run.py
 	$(PY) bench/bench_calls.py
 	$(PY) bench/bench_dsm.py
 	$(PY) bench/bench_dsm_spark.py

@@ -70,6 +70,14 @@ def test_all_weights_zero_says_so() -> None:
         priority.build_priority_list("LTU", hand_case(), options(weights={"a": 0, "b": 0}))
 
 
+def test_zero_weights_on_every_usable_criterion_say_so_even_beside_a_thin_one() -> None:
+    # "thin" has a weight but covers too few candidates: the weights are the problem.
+    found = [*hand_case(), crit("thin", [1.0, np.nan, np.nan, np.nan])]
+    with pytest.raises(InputError, match=r"weight 0 \(a, b\)") as err:
+        priority.build_priority_list("LTU", found, options(weights={"a": 0, "b": 0}))
+    assert err.value.where == "--weights"
+
+
 def test_excluding_a_market_gives_its_place_to_the_next_and_keeps_its_data_rank() -> None:
     o = options(overrides=(Override("CAN", "exclude", "sanctions"),))
     plist = priority.build_priority_list("LTU", hand_case(), o)

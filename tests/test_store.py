@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +13,7 @@ import pytest
 
 from marketscout.errors import StoreError
 from marketscout.provenance import Provenance
-from marketscout.store import Store, open_store
+from marketscout.store import Store, lock_wait, open_store
 
 
 def prov(source_id: str = "test_gii", **kw: object) -> Provenance:
@@ -73,7 +75,7 @@ def test_remove_source(store: Store) -> None:
         store.remove("a")
 
 
-def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
+def test_a_second_writer_waits_then_gets_a_clear_error(tmp_path: Path) -> None:
     db = tmp_path / "m.duckdb"
     holder = Store(db)
     try:
@@ -82,12 +84,40 @@ def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
             f"StoreError\ntry:\n    Store({str(db)!r})\nexcept StoreError as e:\n"
             "    print(e); sys.exit(3)\n"
         )
+        env = os.environ | {"MARKETSCOUT_LOCK_WAIT": "1"}
+        started = time.monotonic()
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              timeout=60)
+                              timeout=60, env=env)
         assert done.returncode == 3, done.stderr
-        assert "another marketscout process" in done.stdout.lower()
+        assert time.monotonic() - started >= 1
+        assert f"another marketscout process (pid {os.getpid()})" in done.stdout.lower()
+        assert "within 1 s" in done.stdout and "MARKETSCOUT_LOCK_WAIT" in done.stdout
+        assert done.stderr.count("Waiting for another marketscout process") == 1
     finally:
         holder.close()
+
+
+def test_a_second_writer_waits_for_the_first_to_finish(tmp_path: Path) -> None:
+    db = tmp_path / "m.duckdb"
+    holder = Store(db)
+    code = (f"from marketscout.store import Store\ns = Store({str(db)!r})\n"
+            "s.write([(\"INSERT INTO meta VALUES ('k', 'v')\", [])])\ns.close()\n")
+    child = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True,
+                             env=os.environ | {"MARKETSCOUT_LOCK_WAIT": "60"})
+    time.sleep(3)  # the child is waiting now
+    holder.close()
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 0, stderr
+    assert "Waiting for another marketscout process" in stderr
+    with Store(db, read_only=True) as s:
+        assert s.meta("k") == "v"
+
+
+def test_lock_wait_is_bounded_and_checked() -> None:
+    assert lock_wait({}) == 30.0 and lock_wait({"MARKETSCOUT_LOCK_WAIT": "2.5"}) == 2.5
+    for bad in ("soon", "-1", "1e9"):
+        with pytest.raises(StoreError, match="MARKETSCOUT_LOCK_WAIT"):
+            lock_wait({"MARKETSCOUT_LOCK_WAIT": bad})
 
 
 def test_open_store_initialises_from_snapshot_once(
@@ -95,7 +125,7 @@ def test_open_store_initialises_from_snapshot_once(
 ) -> None:
     calls: list[int] = []
 
-    def fake_snapshot(store: Store) -> None:
+    def fake_snapshot(store: Store, **kw: object) -> None:
         calls.append(1)
         store.load({"gii": gii_rows([1.0])}, prov())
 
@@ -106,13 +136,14 @@ def test_open_store_initialises_from_snapshot_once(
     with open_store(db) as s:
         assert len(s.table("gii")) == 1
     assert calls == [1]
-    assert [p.name for p in db.parent.iterdir()] == ["m.duckdb"]  # no temp file left
+    # no temp file left; the user-data copy is beside the store
+    assert sorted(p.name for p in db.parent.iterdir()) == ["m.duckdb", "user-data"]
 
 
 def test_interrupted_initialisation_leaves_no_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(store: Store) -> None:
+    def broken(store: Store, **kw: object) -> None:
         raise StoreError("snapshot unreadable")
 
     monkeypatch.setattr("marketscout.snapshot.load_snapshot", broken)
@@ -120,3 +151,73 @@ def test_interrupted_initialisation_leaves_no_database(
     with pytest.raises(StoreError), open_store(db):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+def test_insert_appends_after_its_delete_in_one_transaction(store: Store) -> None:
+    store.insert("partner_df", pd.DataFrame({"term": ["a", "b"], "df": [1, 2]}))
+    store.insert("partner_df", pd.DataFrame({"term": ["c"], "df": [3]}),
+                 delete=("DELETE FROM partner_df WHERE term = ?", ["a"]))
+    got = store.query("SELECT term, df FROM partner_df ORDER BY term")
+    assert got.to_dict("list") == {"term": ["b", "c"], "df": [2, 3]}
+    # a failing insert (no such column) undoes its delete too
+    with pytest.raises(StoreError, match="nothing was changed"):
+        store.insert("partner_df", pd.DataFrame({"nope": [1]}),
+                     delete=("DELETE FROM partner_df", []))
+    assert len(store.query("SELECT * FROM partner_df")) == 2
+
+
+def test_remove_rolls_back_when_a_step_fails(store: Store) -> None:
+    store.load({"gii": gii_rows([1.0, 2.0])}, prov("a"))
+    # inject a failure after the first DELETE: the provenance names a table that is not there
+    store.write([("UPDATE provenance SET tables = 'gii,no_such_table' WHERE source_id = 'a'",
+                  [])])
+    with pytest.raises(StoreError, match="Removing 'a' failed, nothing was changed"):
+        store.remove("a")
+    assert len(store.table("gii")) == 2 and [p.source_id for p in store.provenance()] == ["a"]
+
+
+def test_a_source_reloaded_with_fewer_tables_leaves_nothing_behind(store: Store) -> None:
+    imd = pd.DataFrame({"iso3": ["LTU"], "year": [2020], "score": [70.0], "rank": [30.0],
+                        "n_economies": [63]})
+    store.load({"gii": gii_rows([1.0, 2.0]), "imd": imd}, prov("a"))
+    store.load({"gii": gii_rows([5.0, 6.0]), "imd": imd}, prov("b"))
+    store.load({"gii": gii_rows([3.0])}, prov("a"))
+    assert store.query("SELECT source_id FROM imd").to_dict("list") == {"source_id": ["b"]}
+    assert sorted(store.query("SELECT source_id, score FROM gii").itertuples(index=False)) == [
+        ("a", 3.0), ("b", 5.0), ("b", 6.0)]
+    assert store.provenance("a")[0].to_dict()["title"] == "GII"
+    assert store.query("SELECT tables FROM provenance WHERE source_id = 'a'")["tables"][0] == "gii"
+
+
+def test_init_files_left_by_a_killed_first_run_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("marketscout.snapshot.load_snapshot",
+                        lambda store, **kw: store.load({"gii": gii_rows([1.0])}, prov()))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead_pid = int(dead.stdout)
+    stale = [tmp_path / f".init-{dead_pid}-abc.duckdb",
+             tmp_path / f".init-{dead_pid}-abc.duckdb.wal"]
+    live = tmp_path / f".init-{os.getpid()}-xyz.duckdb"  # a first run in progress: kept
+    old_style, fresh_old_style = tmp_path / ".init-old.duckdb", tmp_path / ".init-new.duckdb"
+    for path in [*stale, live, old_style, fresh_old_style]:
+        path.write_bytes(b"half a database")
+    os.utime(old_style, (time.time() - 3600, time.time() - 3600))
+    with open_store(tmp_path / "m.duckdb") as store:
+        assert len(store.table("gii")) == 1
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([live.name, fresh_old_style.name, "m.duckdb", "user-data"])
+
+
+def test_a_slow_first_run_says_so_on_stderr_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("marketscout.store.PROGRESS_AFTER", 0.0)  # as if it were slow
+    with open_store(tmp_path / "m.duckdb") as store:
+        assert len(store.provenance()) > 10  # the real snapshot
+    out, err = capfd.readouterr()
+    assert out == "" and err.count("Building the store from the embedded snapshot") == 1
+    with open_store(tmp_path / "m.duckdb"):
+        pass
+    assert capfd.readouterr() == ("", "")  # not on later runs

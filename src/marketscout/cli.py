@@ -50,6 +50,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "index": (("index", "index_robust"),
               "Build any COINr-style composite index from CSV tables."),
     "snapshot": (("snapshot",), "Build the embedded data snapshot from raw public files."),
+    "store": (("store",), "Check the data store, or rebuild it from the snapshot and your kept "
+                          "data."),
 }
 
 

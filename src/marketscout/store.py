@@ -6,12 +6,17 @@ the previous data untouched), records provenance with every load, and answers qu
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import random
+import re
+import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -20,12 +25,141 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from marketscout.errors import StoreError
+from marketscout.errors import MarketscoutError, StoreError
 from marketscout.provenance import Provenance
+from marketscout.store_keep import FOLDER as KEPT_FOLDER
+from marketscout.store_keep import UserData, is_user_load, is_user_table, written_tables
 
 # DuckDB takes one writer at a time per database without conflicts; the web app writes from
 # several threads, so Store.write serialises writers within this process.
-_WRITE_LOCK = threading.Lock()
+_WRITE_LOCK = threading.RLock()
+
+
+# How long a process waits for another one that holds the database file (DuckDB lets one
+# process open it for writing), in seconds; MARKETSCOUT_LOCK_WAIT overrides it.
+LOCK_WAIT = 30.0
+RECOVER = ("Run `marketscout store check` to see what is wrong, then `marketscout store rebuild` "
+           "to rebuild it from the snapshot and your kept data (the damaged file is kept beside "
+           "it).")
+# DuckDB's words for a file that is not (or no longer) a sound database.
+_DAMAGE = ("not a valid duckdb database", "could not read enough bytes", "corrupt database",
+           "checksum", "internal error", "fatal error", "database has been invalidated",
+           "serialization error", "failed to read", "is a directory", "malformed",
+           "invalid wal", "no longer valid")
+
+
+class StoreBusyError(StoreError):
+    """Another process held the database file for longer than the bounded wait."""
+
+
+def lock_wait(env: Mapping[str, str] | None = None) -> float:
+    """Seconds to wait for another process's lock (MARKETSCOUT_LOCK_WAIT, default 30)."""
+    text = (os.environ if env is None else env).get("MARKETSCOUT_LOCK_WAIT", "")
+    try:
+        value = float(text) if text.strip() else LOCK_WAIT
+    except ValueError:
+        raise StoreError(f"MARKETSCOUT_LOCK_WAIT is {text!r}, not a number of seconds.",
+                         where="environment variable MARKETSCOUT_LOCK_WAIT",
+                         fix="Set it to a number of seconds, e.g. 30, or unset it.") from None
+    if not 0 <= value <= 86_400:
+        raise StoreError(f"MARKETSCOUT_LOCK_WAIT is {text}: it must be from 0 to 86400 seconds.",
+                         where="environment variable MARKETSCOUT_LOCK_WAIT",
+                         fix="Set it to a number of seconds, e.g. 30, or unset it.")
+    return value
+
+
+def _is_lock(text: str) -> bool:
+    return "could not set lock" in text.lower() or "conflicting lock" in text.lower()
+
+
+def _holder(text: str) -> str:
+    found = re.search(r"PID (\d+)", text)
+    return f" (pid {found.group(1)})" if found else ""
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a DuckDB error says the database file is damaged (not a bug, not a lock)."""
+    text = str(exc).lower()
+    return not _is_lock(text) and any(word in text for word in _DAMAGE)
+
+
+def os_problem(exc: OSError | str, path: Path | str, doing: str) -> StoreError:
+    """A StoreError for a file-system failure while `doing` something with `path`."""
+    code = exc.errno if isinstance(exc, OSError) else None
+    text = str(exc).lower()
+    where = str(path)
+    if code == errno.ENOSPC or "no space left" in text:
+        return StoreError(f"The disk is full: {doing} failed; nothing was changed.", where=where,
+                          fix="Free some disk space on that drive and try again.")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "permission denied" in text \
+            or "read-only file system" in text:
+        return StoreError(f"Cannot write to the data folder: {doing} failed.", where=where,
+                          fix="Make the folder writable for your user, or set MARKETSCOUT_HOME "
+                          "to a folder you can write to.")
+    if code in (errno.ENOENT, errno.ENOTDIR) or "no such file" in text or "not a directory" \
+            in text:
+        return StoreError(f"The data folder is missing: {doing} failed.", where=where,
+                          fix="Create the folder (or check MARKETSCOUT_HOME), then try again.")
+    if code == errno.EISDIR:
+        return StoreError(f"A folder is where the store file should be: {doing} failed.",
+                          where=where, fix="Move that folder away, then run `marketscout store "
+                          "rebuild`.")
+    return StoreError(f"{doing[:1].upper()}{doing[1:]} failed: {exc}", where=where,
+                      fix="Check the disk and the folder, then try again.")
+
+
+def _damaged(path: str, exc: BaseException) -> StoreError:
+    reason = str(exc).split("\n")[0].replace(f'"{path}"', "the file")
+    return StoreError(f"The store is damaged and cannot be read ({reason}).", where=path,
+                      fix=RECOVER)
+
+
+def _problem(path: str, exc: BaseException, doing: str) -> StoreError:
+    """The StoreError for a DuckDB error that is not a lock: damage, disk, permissions."""
+    text = str(exc).lower()
+    if "no space left" in text or "permission denied" in text or "read-only file system" in text:
+        return os_problem(str(exc), path, doing)
+    if "is a directory" in text:
+        return os_problem(OSError(errno.EISDIR, str(exc)), path, doing)
+    if is_damage(exc):
+        return _damaged(path, exc)
+    return StoreError(f"{doing[:1].upper()}{doing[1:]} failed: {exc}", where=path, fix=RECOVER)
+
+
+def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the database, waiting (bounded, said once on stderr) while another process holds
+    it; every other failure becomes a StoreError naming the file and what to do."""
+    if path != ":memory:":
+        file = Path(path)
+        if file.is_dir():
+            raise os_problem(OSError(errno.EISDIR, "is a folder"), file, "opening the store")
+        if not file.parent.is_dir():
+            raise os_problem(OSError(errno.ENOENT, "missing"), file.parent, "opening the store")
+    deadline: float | None = None
+    delay, told = 0.05, False
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            if not _is_lock(str(exc)):
+                raise _problem(path, exc, "opening the store") from exc
+            wait = lock_wait()
+            now = time.monotonic()
+            deadline = now + wait if deadline is None else deadline
+            if now >= deadline:
+                raise StoreBusyError(
+                    f"Another marketscout process{_holder(str(exc))} is using the store and "
+                    f"did not finish within {wait:g} s.", where=path,
+                    fix="Wait for it to finish (or stop it) and try again; "
+                    "MARKETSCOUT_LOCK_WAIT sets how many seconds to wait.") from exc
+            if not told:
+                print(f"Waiting for another marketscout process{_holder(str(exc))} that is "
+                      f"using {path} (up to {wait:g} s) ...", file=sys.stderr, flush=True)
+                told = True
+            time.sleep(min(delay * (0.5 + random.random()), max(deadline - now, 0.0)))
+            delay = min(delay * 1.5, 0.5)
+        except OSError as exc:
+            raise os_problem(exc, path, "opening the store") from exc
 
 
 @cache
@@ -37,34 +171,38 @@ def _schema_sql() -> tuple[str, str]:
     return sql, hashlib.sha256(sql.encode()).hexdigest()
 
 
+def schema_digest() -> str:
+    """The sha256 of the current schema (stored as meta 'schema_sha256' in every store)."""
+    return _schema_sql()[1]
+
+
 class Store:
     """A marketscout database. Use `open_store` for the user's store, `Store()` for memory."""
 
-    def __init__(self, path: Path | str = ":memory:", *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str = ":memory:", *, read_only: bool = False,
+                 keep: UserData | None = None) -> None:
         self.path = str(path)
+        # where user data is kept after every change (open_store: <home>/user-data)
+        self.kept = None if read_only else keep
+        self._con = _connect(self.path, read_only)
         try:
-            self._con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            raise StoreError(
-                f"Cannot open the database: {exc}",
-                where=self.path,
-                fix="Another marketscout process may be writing to it; wait for it to finish "
-                "and try again.",
-            ) from exc
-        # DuckDB draws a progress bar on stdout for long queries; it would corrupt CSV/JSON
-        # written to stdout (long index builds in collab/ hit it).
-        self._con.execute("SET enable_progress_bar = false")
-        if not read_only:
-            self._ensure_schema()
-        self._columns: dict[str, list[str]] = {}
-        self._defaulted: set[tuple[str, str]] = set()  # columns a load may leave out
-        for table, column, default in self._con.execute(
-            "SELECT table_name, column_name, column_default FROM duckdb_columns() "
-            "WHERE database_name = current_database() ORDER BY table_name, column_index"
-        ).fetchall():
-            self._columns.setdefault(table, []).append(column)
-            if default is not None:
-                self._defaulted.add((table, column))
+            # DuckDB draws a progress bar on stdout for long queries; it would corrupt CSV/JSON
+            # written to stdout (long index builds in collab/ hit it).
+            self._con.execute("SET enable_progress_bar = false")
+            if not read_only:
+                self._ensure_schema()
+            self._columns: dict[str, list[str]] = {}
+            self._defaulted: set[tuple[str, str]] = set()  # columns a load may leave out
+            for table, column, default in self._con.execute(
+                "SELECT table_name, column_name, column_default FROM duckdb_columns() "
+                "WHERE database_name = current_database() ORDER BY table_name, column_index"
+            ).fetchall():
+                self._columns.setdefault(table, []).append(column)
+                if default is not None:
+                    self._defaulted.add((table, column))
+        except duckdb.Error as exc:
+            self._con.close()
+            raise _problem(self.path, exc, "opening the store") from exc
 
     def _ensure_schema(self) -> None:
         """Create missing tables, skipped when the stored schema digest is the current one."""
@@ -104,14 +242,26 @@ class Store:
                 fix=f"Known tables: {', '.join(self.tables)}.",
             )
 
-    def load(self, tables: Mapping[str, pd.DataFrame], provenance: Provenance) -> None:
-        """Replace all rows of `provenance.source_id` in one transaction, with its provenance."""
+    def load(self, tables: Mapping[str, pd.DataFrame], provenance: Provenance, *,
+             original: Path | tuple[str, bytes] | None = None,
+             options: Mapping[str, Any] | None = None) -> None:
+        """Replace all rows of `provenance.source_id` in one transaction, with its provenance.
+
+        A user import (store_keep.is_user_load) is also kept under user-data/: the rows, and
+        the `original` file (a path, or a name and its bytes) with the `options` it was read
+        with, so `marketscout store rebuild` can restore it.
+        """
         frames = {
             name: self._conform(name, frame, provenance.source_id) for name, frame in tables.items()
         }
-        con = self._con
-        con.execute("BEGIN TRANSACTION")
-        try:
+
+        def keep(con: duckdb.DuckDBPyConnection) -> None:
+            if self.kept is not None and is_user_load(provenance):
+                self.kept.keep_load(tables, provenance, original, options)
+
+        with self._transaction(f"Loading '{provenance.source_id}'",
+                               "Check the input file; the store keeps its previous data.",
+                               after=keep) as con:
             old = con.execute(
                 "SELECT tables FROM provenance WHERE source_id = ?", [provenance.source_id]
             ).fetchone()
@@ -129,16 +279,59 @@ class Store:
                 f"INSERT INTO provenance ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
                 [record[k] for k in keys],
             )
-            con.execute("COMMIT")
-        except Exception as exc:
-            con.execute("ROLLBACK")
-            if isinstance(exc, StoreError):
-                raise
+
+    @contextmanager
+    def _transaction(self, what: str, fix: str, touched: Iterable[str] = (),
+                     after: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+                     ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The one way this module changes the store: one transaction under the process's
+        write lock. Everything in the block takes effect, or nothing does (any error rolls
+        back and is raised as a StoreError saying so; a MarketscoutError keeps its message).
+
+        After the commit, still under the lock, the user data it changed is kept (user tables
+        among `touched` exported, and `after` run): see marketscout.store_keep.
+        """
+        with _WRITE_LOCK:
+            con = self._con
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException as exc:
+                with suppress(duckdb.Error):  # the failure may have ended it already
+                    con.execute("ROLLBACK")
+                if isinstance(exc, MarketscoutError) or not isinstance(exc, Exception):
+                    raise
+                text = str(exc).lower()
+                if is_damage(exc) or "no space left" in text or "permission denied" in text:
+                    raise _problem(self.path, exc, what.lower()) from exc
+                raise StoreError(f"{what} failed, nothing was changed: {exc}",
+                                 where=self.path, fix=fix) from exc
+            self._keep(con, touched, after)
+
+    def _keep(self, con: duckdb.DuckDBPyConnection, touched: Iterable[str],
+              after: Callable[[duckdb.DuckDBPyConnection], None] | None) -> None:
+        """Keep the user data a committed change touched (store_keep); the change stays."""
+        if self.kept is None:
+            return
+        try:
+            self.kept.export_tables(con, touched)
+            if after is not None:
+                after(con)
+        except (OSError, duckdb.Error) as exc:
+            problem = os_problem(exc, self.kept.folder, "keeping a copy of your data") \
+                if isinstance(exc, OSError) else _problem(self.path, exc, "keeping a copy")
             raise StoreError(
-                f"Loading '{provenance.source_id}' failed, nothing was changed: {exc}",
-                where=self.path,
-                fix="Check the input file; the store keeps its previous data.",
-            ) from exc
+                f"The change was saved in the store, but {problem.what[:1].lower()}"
+                f"{problem.what[1:]}", where=problem.where,
+                fix=f"{problem.fix} Then run `marketscout store check`, which refreshes the "
+                "copy.") from exc
+
+    def export_user_tables(self) -> None:
+        """Export every user table now (a baseline for a store made before user-data/)."""
+        if self.kept is not None:
+            with _WRITE_LOCK:
+                self._keep(self._con, [t for t in self._columns if is_user_table(t)], None)
 
     def _conform(self, table: str, frame: pd.DataFrame, source_id: str) -> pd.DataFrame:
         self._check_table(table)
@@ -160,36 +353,45 @@ class Store:
         if not found:
             raise StoreError(f"No source '{source_id}' in the store.", where=self.path,
                              fix="See `marketscout data sources` for the ids.")
-        self._con.execute("BEGIN TRANSACTION")
-        tables = self._con.execute(
-            "SELECT tables FROM provenance WHERE source_id = ?", [source_id]
-        ).fetchone()
-        for name in (tables[0] or "").split(",") if tables else []:
-            if name:
-                self._con.execute(f"DELETE FROM {name} WHERE source_id = ?", [source_id])
-        self._con.execute("DELETE FROM provenance WHERE source_id = ?", [source_id])
-        self._con.execute("COMMIT")
+        def forget(con: duckdb.DuckDBPyConnection) -> None:
+            if self.kept is not None:
+                self.kept.drop_load(source_id)
+
+        with self._transaction(f"Removing '{source_id}'",
+                               "Try again; the store keeps the source.", after=forget) as con:
+            tables = con.execute(
+                "SELECT tables FROM provenance WHERE source_id = ?", [source_id]
+            ).fetchone()
+            for name in (tables[0] or "").split(",") if tables else []:
+                if name:
+                    con.execute(f"DELETE FROM {name} WHERE source_id = ?", [source_id])
+            con.execute("DELETE FROM provenance WHERE source_id = ?", [source_id])
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a read query and return a DataFrame."""
-        return self._con.execute(sql, list(params)).df()
+        with self._reading():
+            return self._con.execute(sql, list(params)).df()
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Reads that meet a damaged file raise a StoreError saying so and what to do."""
+        try:
+            yield
+        except duckdb.Error as exc:
+            if is_damage(exc):
+                raise _damaged(self.path, exc) from exc
+            raise
 
     def write(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
         """Run (sql, params) write statements in one transaction: all take effect, or none.
 
         Writers in this process take turns (a lock), so concurrent web requests lose nothing.
         """
-        with _WRITE_LOCK:
-            self._con.execute("BEGIN TRANSACTION")
-            try:
-                for sql, params in statements:
-                    self._con.execute(sql, list(params))
-                self._con.execute("COMMIT")
-            except duckdb.Error as exc:
-                self._con.execute("ROLLBACK")
-                raise StoreError(f"Writing to the store failed, nothing was changed: {exc}",
-                                 where=self.path, fix="Try again; if it persists, report it.",
-                                 ) from exc
+        touched = set().union(*(written_tables(sql) for sql, _ in statements))
+        with self._transaction("Writing to the store",
+                               "Try again; if it persists, report it.", touched) as con:
+            for sql, params in statements:
+                con.execute(sql, list(params))
 
     def insert(self, table: str, rows: Any,
                delete: tuple[str, Sequence[Any]] | None = None) -> None:
@@ -198,20 +400,15 @@ class Store:
         DELETE, in one transaction under the write lock. Arrow keeps vector columns fast."""
         columns = list(getattr(rows, "column_names", None) or rows.columns)
         names = ", ".join(f'"{c}"' for c in columns)
-        with _WRITE_LOCK:
-            self._con.execute("BEGIN TRANSACTION")
+        with self._transaction(f"Writing to table '{table}'",
+                               "Try again; if it persists, report it.", [table]) as con:
+            if delete is not None:
+                con.execute(delete[0], list(delete[1]))
+            con.register("_rows", rows)
             try:
-                if delete is not None:
-                    self._con.execute(delete[0], list(delete[1]))
-                self._con.register("_rows", rows)
-                self._con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
-                self._con.unregister("_rows")
-                self._con.execute("COMMIT")
-            except duckdb.Error as exc:
-                self._con.execute("ROLLBACK")
-                raise StoreError(f"Writing to table '{table}' failed, nothing was changed: {exc}",
-                                 where=self.path, fix="Try again; if it persists, report it.",
-                                 ) from exc
+                con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
+            finally:
+                con.unregister("_rows")
 
     def table(self, name: str, source_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """A whole data table, optionally only some sources' rows."""
@@ -244,7 +441,8 @@ class Store:
             con.close()
 
     def meta(self, key: str) -> str | None:
-        row = self._con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        with self._reading():
+            row = self._con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
@@ -259,27 +457,120 @@ def open_store(db_path: Path, *, read_only: bool = False) -> Iterator[Store]:
     interrupted first run never leaves a half-initialised database behind.
     """
     db_path = Path(db_path)
+    remove_stale_init_files(db_path.parent)
     if not db_path.exists():
         _initialise(db_path)
-    store = Store(db_path, read_only=read_only)
+    kept = UserData(db_path.parent / KEPT_FOLDER)
+    store = Store(db_path, read_only=read_only, keep=kept)
+    try:
+        if not read_only and not kept.exported():
+            store.export_user_tables()  # the first copy, for a store made before user-data/
+    except BaseException:
+        store.close()
+        raise
     try:
         yield store
     finally:
         store.close()
 
 
+# A first run builds the store in `.init-<pid>-<random>.duckdb` beside it; one left behind by
+# a killed process is removed by the next run (a file without a pid once it is this old).
+INIT_PREFIX = ".init-"
+STALE_INIT_SECONDS = 600.0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale_init_files(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove `.init-*.duckdb` files (and their WALs) that no live process is building."""
+    removed: list[Path] = []
+    try:
+        candidates = list(Path(folder).glob(f"{INIT_PREFIX}*.duckdb*"))
+    except OSError:
+        return removed
+    for path in candidates:
+        found = re.match(rf"{re.escape(INIT_PREFIX)}(\d+)-", path.name)
+        try:
+            age = (now or time.time()) - path.stat().st_mtime
+        except OSError:
+            continue
+        stale = not _alive(int(found.group(1))) if found else age > STALE_INIT_SECONDS
+        if stale or age > 24 * 3600:  # a day old: a reused pid, not a first run
+            with suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+# The first run's progress display appears on stderr (never stdout) at once on a terminal,
+# and elsewhere (a log, a pipe) as one line once the build has taken this long.
+PROGRESS_AFTER = 2.0
+
+
+class FirstRunProgress:
+    """A Rich progress bar on stderr while the store is built from the snapshot."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self._bars: Any = None
+        self._task: Any = None
+        self._said = False
+
+    def __enter__(self) -> FirstRunProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bars is not None:
+            self._bars.stop()
+
+    def step(self, done: int, total: int, source_id: str) -> None:
+        slow = time.monotonic() - self.started >= PROGRESS_AFTER
+        if self._bars is None and not self._said and (sys.stderr.isatty() or slow):
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            console = Console(stderr=True)
+            if not console.is_terminal:
+                print("Building the store from the embedded snapshot (first run) ...",
+                      file=sys.stderr, flush=True)
+                self._said = True
+                return
+            self._bars = Progress(TextColumn("Building the store (first run)"), BarColumn(),
+                                  MofNCompleteColumn(), TextColumn("{task.description}"),
+                                  console=console, transient=True)
+            self._bars.start()
+            self._task = self._bars.add_task("", total=total)
+        if self._bars is not None:
+            self._bars.update(self._task, completed=done, description=source_id)
+
+
 def _initialise(db_path: Path) -> None:
     from marketscout.snapshot import load_snapshot
 
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".init-", suffix=".duckdb", dir=db_path.parent)
-    os.close(fd)
-    Path(tmp).unlink()
     try:
-        with Store(tmp) as store:
-            load_snapshot(store)
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f"{INIT_PREFIX}{os.getpid()}-", suffix=".duckdb",
+                                   dir=db_path.parent)
+        os.close(fd)
+        Path(tmp).unlink()
+    except OSError as exc:
+        raise os_problem(exc, db_path.parent, "creating the store") from exc
+    try:
+        with Store(tmp) as store, FirstRunProgress() as progress:
+            load_snapshot(store, step=progress.step)
         if not db_path.exists():  # another process may have won the race: keep theirs
             Path(tmp).replace(db_path)
+    except OSError as exc:
+        raise os_problem(exc, db_path, "creating the store from the snapshot") from exc
     finally:
         Path(tmp).unlink(missing_ok=True)
         Path(tmp + ".wal").unlink(missing_ok=True)

@@ -30,7 +30,7 @@ ORIGIN = {"origin": "http://testserver"}
 ANALYST_PASSWORD = "analyst passphrase 2030"
 # the tables an admin's or analyst's action may change (sessions excepted: logging in does)
 WATCHED = ("app_user", "app_setting", "survey_round", "survey_association", "survey_invitation",
-           "survey_response", "survey_answer", "provenance")
+           "survey_response", "survey_answer", "provenance", "plan_activity")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 def _fill(path: str, token: str) -> str:
     values = {"token": token, "round_id": "1", "association_id": "1", "username": "ana",
-              "iso3": "DEU", "country": "DEU"}
+              "iso3": "DEU", "country": "DEU", "activity_id": "A00001"}
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "x"), path)
 
 

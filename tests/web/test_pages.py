@@ -50,6 +50,15 @@ def test_overview_shows_list_controls_charts_and_sources(reader: Any) -> None:
     assert '<script src="/static/rerank.js"' in html
 
 
+def test_a_left_out_criterions_weight_box_says_so(reader: Any) -> None:
+    html = page(reader, "/")
+    for cid in ("digital", "fdi"):  # below the coverage threshold on the snapshot
+        label = re.search(rf"<label[^>]*>((?:(?!</label>).)*name=\"w_{cid}\")", html, re.S)
+        assert label and "left out:" in label.group(1) and "coverage" in label.group(1)
+    label = re.search(r"<label[^>]*>((?:(?!</label>).)*name=\"w_innovation\")", html, re.S)
+    assert label and "left out" not in label.group(1)
+
+
 def test_partial_reranks_with_the_weights(reader: Any) -> None:
     default = page(reader, "/partials/priority")
     horizon_only = page(reader, "/partials/priority", w_innovation="0", top="10")

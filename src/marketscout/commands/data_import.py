@@ -59,7 +59,10 @@ def import_file(
                             complete=complete)
         step(f"loading {parsed.provenance.rows:,} rows")
         with user_store() as store:
-            store.load(parsed.tables, parsed.provenance)
+            # the file and its options are kept under user-data/ for `store rebuild`
+            store.load(parsed.tables, parsed.provenance, original=file, options={
+                "parser": "user", "kind": kind.value, "home": home, "year": year, "name": name,
+                "sheet": sheet, "complete": complete})
             step("checking what it changes in the ranking")
             impact = _impact(store, kind.value, parsed.provenance.source_id, home)
     prov = parsed.provenance

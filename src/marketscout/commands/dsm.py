@@ -355,7 +355,8 @@ def import_file(
 
     parsed = dsm_inputs.parse(kind.value, file, year=year, sheet=sheet)
     with user_store() as store:
-        store.load(parsed.tables, parsed.provenance)
+        store.load(parsed.tables, parsed.provenance, original=file,
+                   options={"parser": "dsm", "kind": kind.value, "year": year, "sheet": sheet})
     prov = parsed.provenance
     console.print(f"Imported {prov.rows} rows ({prov.countries} countries, years "
                   f"{prov.years or 'none'}) from {file.name} as [bold]{prov.source_id}[/].",

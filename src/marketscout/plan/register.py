@@ -10,6 +10,7 @@ the current values, so the user can apply the change again on top of them.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,6 +118,38 @@ def check_fields(store: Store, home: str, fields: Mapping[str, Any], origin: str
     """One activity's fields checked by the register file's rules; the record to store."""
     table = FormTable.of(fields, origin)
     return records(parse_activities(table, home, instruments(store)))[0]
+
+
+FIELD_IN_WHERE = re.compile(r"field '([^']+)'")
+
+
+def _placeholder(field: str, home: str) -> str:
+    """A value that passes the checks of `field`, to look for errors in the other fields."""
+    values = {"id": "X00000", "type": "mission", "markets": "FRA" if home != "FRA" else "DEU",
+              "start": "2000-01-01", "status": "planned", "currency": "EUR"}
+    return values.get(field, "")
+
+
+def field_errors(store: Store, home: str, fields: Mapping[str, Any], origin: str
+                 ) -> dict[str, InputError]:
+    """Every field's error at once (field name -> error; '' for one that names no field):
+    the register's checks stop at the first error, so each failing field is replaced by a
+    value that passes and the checks run again, until they pass."""
+    trial = dict(fields)
+    found: dict[str, InputError] = {}
+    for _ in range(len(trial) + 2):
+        try:
+            check_fields(store, home, trial, origin)
+            return found
+        except InputError as exc:
+            hit = FIELD_IN_WHERE.search(exc.where or "")
+            name = hit.group(1) if hit else ""
+            if not name or name in found:
+                found.setdefault(name, exc)
+                return found
+            found[name] = exc
+            trial[name] = _placeholder(name, home)
+    return found
 
 
 def new_id(store: Store, prefix: str = "A") -> str:

@@ -94,10 +94,12 @@ def select_criteria(
         else:
             used.append(c)
     if not used:
-        with_data = [c for c in found if c.available]
-        if with_data and all(options.weight(c.id) == 0 for c in with_data):
-            raise InputError("Every criterion with data has weight 0.", where="--weights",
-                             fix="Give at least one criterion a positive weight.")
+        zero = [c.id for c in found if c.available and c.coverage >= options.min_coverage
+                and options.weight(c.id) == 0]
+        if zero:
+            raise InputError(f"Every criterion with enough data has weight 0 ({', '.join(zero)}).",
+                             where="--weights",
+                             fix="Give at least one of them a positive weight.")
         raise InputError(
             "No criterion has enough data to rank markets.",
             fix="Run `marketscout data status` to see what is missing and how to get it, or "

@@ -103,7 +103,8 @@ def report_context(plist: PriorityList, map_svg: str, interval_svg: str,
 def render_report(store: Store, plist: PriorityList) -> str:
     """The whole report as one HTML document (charts rendered now, offline)."""
     frame, boundary_source = charts.boundaries(store)
-    map_svg = charts.to_svg(charts.tier_map(plist, frame, boundary_source)) \
+    map_svg = charts.to_svg(charts.tier_map(plist, frame, boundary_source,
+                                            charts.market_points(store))) \
         if not frame.empty else ""
     interval_svg = charts.to_svg(charts.rank_interval_chart(plist))
     used_ids = {p.source_id for c in plist.used for p in c.sources}

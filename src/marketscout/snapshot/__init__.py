@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,11 +33,18 @@ def read_manifest(folder: Path | None = None) -> dict[str, Any]:
     return data
 
 
-def load_snapshot(store: Store, folder: Path | None = None) -> None:
-    """Load every source of the snapshot into the store, one transaction per source."""
+def load_snapshot(store: Store, folder: Path | None = None,
+                  step: Callable[[int, int, str], None] | None = None) -> None:
+    """Load every source of the snapshot into the store, one transaction per source;
+    `step(done, total, source_id)` is told before each source (for a progress display)."""
     folder = folder or snapshot_dir()
     manifest = read_manifest(folder)
-    for entry in manifest["sources"]:
+    sources = manifest["sources"]
+    for done, entry in enumerate(sources):
+        if step is not None:
+            step(done, len(sources), entry["provenance"]["source_id"])
         tables = {name: pd.read_parquet(folder / file) for name, file in entry["tables"].items()}
         store.load(tables, Provenance.from_dict(entry["provenance"]))
+    if step is not None:
+        step(len(sources), len(sources), "")
     store.set_meta("snapshot_built", str(manifest.get("built", "")))

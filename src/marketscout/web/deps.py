@@ -4,9 +4,10 @@ The store is opened per request, on first use (by the handler, the login check o
 settings), once however many parts of the request use it, and closed when the answer is
 ready (`store_scope`, a dependency of the whole app): DuckDB allows only one process to hold
 a database file open for writing, so short-lived connections let the CLI (`marketscout data
-import`, `rank`) and the server take turns on the same file. Within the server process,
-requests share DuckDB's file lock; while another process (e.g. a CLI import) holds the file,
-requests answer 503 with a "try again" message (StoreError).
+import`, `rank`) and the server take turns on the same file: the server holds no lock
+between requests. Within the server process, requests share DuckDB's file lock; while another
+process (e.g. a CLI import) holds the file, a request waits for it (bounded by
+MARKETSCOUT_LOCK_WAIT, see marketscout.store), then answers 503 with a "try again" message.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from marketscout import __version__
 from marketscout.reports.html import format_number
 from marketscout.settings import Settings
 from marketscout.store import Store, open_store
+from marketscout.web import text
 from marketscout.web.csrf import csrf_token, with_csrf_cookie
 from marketscout.web.ranking import Ranker, RankQuery, parse_query
 
@@ -31,9 +33,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 # Jinja2Templates turns autoescaping on for .html templates: every value is escaped unless a
 # template marks it `|safe` (used only for SVG we render ourselves from escaped specs).
-templates = Jinja2Templates(directory=TEMPLATES)
+# the reports' templates too: the market table is one macro shared with the HTML report
+REPORT_TEMPLATES = Path(__file__).parents[1] / "reports" / "templates"
+templates = Jinja2Templates(directory=[TEMPLATES, REPORT_TEMPLATES])
 templates.env.globals["version"] = __version__
 templates.env.filters["num"] = format_number
+text.register(templates.env)
 
 
 def get_settings(request: Request) -> Settings:

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import marketscout
 from marketscout.errors import DataNotAvailableError, InputError, MarketscoutError, StoreError
+from marketscout.store import RECOVER
 from marketscout.survey.catalogue import CATALOGUES, LANGUAGES
 from marketscout.survey.settings import SurveySettings, choose_language
 from marketscout.web.auth import wants_html
@@ -34,6 +35,9 @@ STATUS: dict[type[MarketscoutError], int] = {
 STORE_BUSY = ("The data store could not answer this request.",
               "Try again in a moment; if it keeps failing, tell the server's administrator "
               "(the details are in the server's log).")
+STORE_DAMAGED = ("The data store is damaged and cannot be read.",
+                 "Tell the server's administrator: `marketscout store check` says what is wrong "
+                 "and `marketscout store rebuild` restores it with nothing lost.")
 UNEXPECTED = ("Something went wrong on the server.",
               "Try again; if it keeps failing, tell the server's administrator (the details "
               "are in the server's log).")
@@ -76,7 +80,9 @@ def marketscout_error(request: Request, exc: MarketscoutError) -> Response:
     status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
     if isinstance(exc, StoreError) or status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc)
-        return error_response(request, status, *STORE_BUSY)
+        damaged = isinstance(exc, StoreError) and exc.fix == RECOVER
+        what, fix = STORE_DAMAGED if damaged else STORE_BUSY
+        return error_response(request, status, what, None, fix)
     return error_response(request, status, exc.what, exc.where, exc.fix)
 
 
@@ -107,4 +113,4 @@ def validation_error(request: Request, exc: RequestValidationError) -> Response:
 def server_error(request: Request, exc: Exception) -> Response:
     """An unexpected failure: a plain page, the traceback in the log only."""
     log.exception("%s %s failed", request.method, request.url.path, exc_info=exc)
-    return error_response(request, 500, *UNEXPECTED)
+    return error_response(request, 500, UNEXPECTED[0], None, UNEXPECTED[1])

@@ -85,5 +85,7 @@ def import_upload(store: Store, kind: str, filename: str | None, content: bytes,
     """Parse and load an upload in one transaction; the store keeps its data on any error."""
     parsed = parse_upload(kind, filename, content, home=home, year=year, name=name,
                           sheet=sheet, bounds=bounds)
-    store.load(parsed.tables, parsed.provenance)
+    store.load(parsed.tables, parsed.provenance, original=(clean_name(filename), content),
+               options={"parser": "user", "kind": kind, "home": home or None, "year": year,
+                        "name": name or None, "sheet": sheet or None, "complete": False})
     return parsed.provenance

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from marketscout.collab.pair import collaboration
@@ -33,17 +34,23 @@ def _image(spec: charts.Spec) -> Response:
     return Response(_svg(json.dumps(spec, sort_keys=True)), media_type="image/svg+xml")
 
 
+# the page's container width (charts.js asks for it, in steps of 40 px)
+Width = Annotated[int | None, Query(ge=charts.MIN_WIDTH, le=charts.MAX_WIDTH,
+                                    description="Chart width in pixels.")]
+
+
 @router.get("/tiers.svg")
-def tier_map(query: QueryDep, ranker: RankerDep) -> Response:
-    """World map of tiers for the current choices."""
+def tier_map(query: QueryDep, ranker: RankerDep, width: Width = None) -> Response:
+    """World map of tiers for the current choices, with a Europe inset."""
     frame, source = ranker.from_store("boundaries", charts.boundaries)
-    return _image(charts.tier_map(ranker.priority_list(query), frame, source))
+    points = ranker.from_store("market_points", charts.market_points)
+    return _image(charts.tier_map(ranker.priority_list(query), frame, source, points, width))
 
 
 @router.get("/intervals.svg")
-def rank_intervals(query: QueryDep, ranker: RankerDep) -> Response:
+def rank_intervals(query: QueryDep, ranker: RankerDep, width: Width = None) -> Response:
     """Rank and 90% rank interval of the top N and the next few markets."""
-    return _image(charts.rank_interval_chart(ranker.priority_list(query)))
+    return _image(charts.rank_interval_chart(ranker.priority_list(query), width=width))
 
 
 @router.get("/horizon/{iso3}.svg")

@@ -9,10 +9,11 @@ during a request: without `marketscout collab index` it ranks by BM25 and says s
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import pandas as pd
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from marketscout import collab
 from marketscout.collab.export import records
@@ -21,6 +22,7 @@ from marketscout.errors import MarketscoutError
 from marketscout.web.auth import Reader
 from marketscout.web.deps import StoreDep, render
 from marketscout.web.middleware import GuardedRoute
+from marketscout.web.tables import page_tables
 
 router = APIRouter(route_class=GuardedRoute, tags=["collaboration"], dependencies=[Reader])
 
@@ -41,43 +43,66 @@ def _about(title: str, where: collab.Scope, sources: Any, notes: Any = ()) -> di
 
 @router.get("/collab/pairs", response_class=HTMLResponse, include_in_schema=False)
 def pairs_page(request: Request, store: StoreDep, home: Home = "LTU", programme: Programme =
-               "all", years: Years = "") -> HTMLResponse:
+               "all", years: Years = "") -> Response:
     """A home country's partner countries (as `marketscout collab pairs`)."""
     where, iso3 = collab.scope(programme, years), collab.country(home, "home")
     found = collab.pairs(store, iso3, where)
-    return render(request, "collab/pairs.html", {
-        "nav": "collab", "home": iso3, "home_name": collab.name(iso3), "f": found,
+    about = _about(f"Horizon partners of {collab.name(iso3)}", where, found.sources)
+    table = page_tables(request, {"pairs": found.partners}, about)
+    return table or render(request, "collab/pairs.html", {
+        "nav": "collab", "collab_nav": "pairs", "home": iso3, "home_name": collab.name(iso3),
+        "f": found,
         "rows": _rows(found.partners), "programme": programme, "years": years,
-        "about": _about(f"Horizon partners of {collab.name(iso3)}", where, found.sources)})
+        "about": about})
+
+
+@router.get("/collab/profile", response_class=HTMLResponse, include_in_schema=False)
+def profiles_page(request: Request, store: StoreDep, home: Home = "LTU", country: str = "",
+                  programme: Programme = "all", years: Years = "") -> Response:
+    """Pick a country's Horizon profile (the home country's partners, most joint first)."""
+    if country.strip():
+        iso3 = collab.country(country, "country")
+        query = urlencode({"home": home, "programme": programme, "years": years})
+        return RedirectResponse(f"/collab/profile/{iso3}?{query}", status_code=303)
+    where, iso3 = collab.scope(programme, years), collab.country(home, "home")
+    found = collab.pairs(store, iso3, where)
+    return render(request, "collab/profiles.html", {
+        "nav": "collab", "collab_nav": "profile", "home": iso3, "home_name": collab.name(iso3),
+        "rows": _rows(found.partners), "programme": programme, "years": years})
 
 
 @router.get("/collab/profile/{country}", response_class=HTMLResponse, include_in_schema=False)
 def profile_page(request: Request, country: str, store: StoreDep, home: Home = "LTU",
-                 programme: Programme = "all", years: Years = "") -> HTMLResponse:
+                 programme: Programme = "all", years: Years = "") -> Response:
     """A country's Horizon fact sheet and its collaboration with the home country."""
     where = collab.scope(programme, years)
     iso3, home_iso = collab.country(country, "country"), collab.country(home, "home")
     found = collab.profile(store, iso3, None if home_iso == iso3 else home_iso, where)
-    return render(request, "collab/profile.html", {
-        "nav": "collab", "p": found, "name": collab.name(iso3), "home": home_iso,
+    frames = {"status": found.status, "by_year": found.by_year, "org_types": found.org_types,
+              "partners": found.partners, "parts": found.parts}
+    about = _about(f"Horizon profile of {collab.name(iso3)}", where, found.sources)
+    table = page_tables(request, frames, about)
+    return table or render(request, "collab/profile.html", {
+        "nav": "collab", "collab_nav": "profile", "p": found, "name": collab.name(iso3),
+        "home": home_iso,
         "home_name": collab.name(home_iso), "programme": programme, "years": years,
-        "tables": {k: _rows(v) for k, v in {
-            "by_year": found.by_year, "org_types": found.org_types,
-            "partners": found.partners, "parts": found.parts, "status": found.status}.items()},
-        "about": _about(f"Horizon profile of {collab.name(iso3)}", where, found.sources)})
+        "tables": {k: _rows(v) for k, v in frames.items()}, "about": about})
 
 
 @router.get("/collab/thirds", response_class=HTMLResponse, include_in_schema=False)
 def thirds_page(request: Request, store: StoreDep, programme: Programme = "all",
-                years: Years = "", top: Top = 40) -> HTMLResponse:
+                years: Years = "", top: Top = 40) -> Response:
     """Third (non-associated) countries ranked by participations and EC contribution."""
     where = collab.scope(programme, years)
     found = collab.thirds(store, where)
     lists = "; ".join(f"{k}: {v}" for k, v in found.status.source.items())
-    return render(request, "collab/thirds.html", {
-        "nav": "collab", "rows": _rows(found.countries.head(top)), "programme": programme,
-        "years": years, "about": _about("Horizon participation of third countries", where,
-                                        found.sources, [f"Country status from {lists}."])})
+    about = _about("Horizon participation of third countries", where, found.sources,
+                   [f"Country status from {lists}."])
+    table = page_tables(request, {"thirds": found.countries.head(top)}, about)
+    return table or render(request, "collab/thirds.html", {
+        "nav": "collab", "collab_nav": "thirds", "rows": _rows(found.countries.head(top)),
+        "programme": programme,
+        "years": years, "about": about})
 
 
 @router.get("/collab/partners", response_class=HTMLResponse, include_in_schema=False)
@@ -87,8 +112,11 @@ def partners_page(request: Request, store: StoreDep, home: Home = "LTU", market:
     """The partner finder: a form, and the ranked organisations once a topic is given."""
     form = {"home": home, "market": market, "topic": topic, "top": top, "method": method,
             "programme": programme, "years": years}
-    context: dict[str, Any] = {"nav": "collab", "form": form, "org_types": ORG_TYPES}
-    if market.strip() and topic.strip():
+    context: dict[str, Any] = {"nav": "collab", "collab_nav": "partners", "form": form,
+                               "org_types": ORG_TYPES}
+    if not (market.strip() and topic.strip()):
+        context["corpus"] = _corpus_state(store)
+    else:
         try:
             found = _search(store, form)
         except MarketscoutError as exc:  # shown beside the form, which keeps its values
@@ -98,6 +126,18 @@ def partners_page(request: Request, store: StoreDep, home: Home = "LTU", market:
                 f"Partners in {collab.name(found.market)} for '{found.topic}'", found.scope,
                 found.corpus.sources, found.notes)}
     return render(request, "collab/partners.html", context)
+
+
+def _corpus_state(store: Any) -> dict[str, Any]:
+    """What the finder can search in this store, said before a search: texts (and whether
+    they are a sample) or which data is missing and how to get it."""
+    from marketscout.collab.corpus import corpus
+
+    try:
+        found = corpus(store)
+    except MarketscoutError as exc:
+        return {"ok": False, "what": exc.what, "fix": exc.fix}
+    return {"ok": True, "projects": found.projects_with_text, "note": found.sample_note}
 
 
 def _search(store: Any, form: dict[str, Any]) -> collab.PartnerSearch:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from marketscout import countries, criteria
 from marketscout.errors import InputError
@@ -16,6 +16,7 @@ from marketscout.web.auth import Analyst, Reader
 from marketscout.web.csrf import CSRF_FIELD, check_csrf
 from marketscout.web.deps import QueryDep, RankerDep, StoreDep, render
 from marketscout.web.middleware import GuardedRoute
+from marketscout.web.tables import page_tables
 from marketscout.web.upload import SUFFIXES, import_upload
 
 router = APIRouter(include_in_schema=False, route_class=GuardedRoute)
@@ -23,7 +24,8 @@ router = APIRouter(include_in_schema=False, route_class=GuardedRoute)
 
 def _context(query: Any, ranker: Any, store: StoreDep, **extra: Any) -> dict[str, Any]:
     return {
-        "nav": "data", "q": query, "home_name": countries.name(query.home),
+        "nav": "data", "q": query, "qs": query.query_string(),
+        "home_name": countries.name(query.home),
         "status": criteria.status(ranker.criteria(query)),
         "sources": [p.to_dict() for p in store.provenance()],
         "kinds": [(k, TITLES[k]) for k in KINDS], "suffixes": ", ".join(SUFFIXES), **extra,
@@ -32,9 +34,12 @@ def _context(query: Any, ranker: Any, store: StoreDep, **extra: Any) -> dict[str
 
 @router.get("/data", response_class=HTMLResponse, dependencies=[Reader])
 def data_page(request: Request, query: QueryDep, ranker: RankerDep, store: StoreDep
-              ) -> HTMLResponse:
+              ) -> Response:
     """What data feeds each criterion, where every source came from, and the upload form."""
-    return render(request, "data.html", _context(query, ranker, store))
+    context = _context(query, ranker, store)
+    table = page_tables(request, {"criteria": context["status"], "sources": context["sources"]},
+                        {"home": query.home})
+    return table or render(request, "data.html", context)
 
 
 @router.post("/data/import", response_class=HTMLResponse, dependencies=[Analyst])

@@ -20,6 +20,7 @@ from marketscout.web.auth import Reader
 from marketscout.web.deps import QueryDep, RankerDep, StoreDep, render
 from marketscout.web.middleware import GuardedRoute
 from marketscout.web.ranking import RankQuery
+from marketscout.web.tables import page_tables
 
 router = APIRouter(include_in_schema=False, route_class=GuardedRoute, dependencies=[Reader])
 
@@ -40,10 +41,15 @@ def ranking_context(query: RankQuery, plist: PriorityList, found: list[criteria.
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, query: QueryDep, ranker: RankerDep) -> HTMLResponse:
-    """The priority list with weight controls, map and rank-interval chart."""
+def overview(request: Request, query: QueryDep, ranker: RankerDep) -> Response:
+    """The priority list with weight controls, map and rank-interval chart (`_format=csv|json`
+    with `_table=criteria`: the criteria table; the list itself is /downloads/priority.csv and
+    /api/priority)."""
     plist = ranker.priority_list(query)
     context = ranking_context(query, plist, ranker.criteria(query))
+    table = page_tables(request, {"criteria": context["status"]}, {"home": query.home})
+    if table is not None:
+        return table
     return render(request, "overview.html", {"nav": "overview", **context})
 
 

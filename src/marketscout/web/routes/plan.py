@@ -1,9 +1,8 @@
 """The activity plan in the web app: register (filterable), targets dashboard, alignment
 (effort vs priority chart, gaps, drift) and the proposal, each with its JSON API.
 
-Read-only: writes (add, edit, delete, accept a proposal) need the analyst role of
-`marketscout.web.auth`, which has not landed yet; until then they are made from the command
-line (`marketscout plan register add|edit|delete`, `plan propose --accept`).
+Reading needs the reader role; the writes (add, edit, delete, accept a proposal) are in
+`plan_edit.py`, for analysts only: other users see no forms.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ api = APIRouter(prefix="/api/plan", tags=["activity plan"], route_class=GuardedR
                 default_response_class=JSONResponse, dependencies=[Reader])
 
 
-def _list(request: Request, store: Store, ranker: Ranker, query: RankQuery
+def list_version(request: Request, store: Store, ranker: Ranker, query: RankQuery
           ) -> lists.ListVersion:
     """`list=computed` (the overview's list for the same query) or an imported list."""
     name = (request.query_params.get("list") or "computed").strip()
@@ -58,20 +57,50 @@ def _base(request: Request, query: RankQuery, nav: str) -> dict[str, Any]:
 
 
 @router.get("/plan", response_class=HTMLResponse)
-def register_page(request: Request, query: QueryDep, store: StoreDep) -> HTMLResponse:
-    """The activity register, filterable by market, type, period and status."""
+def register_page(request: Request, query: QueryDep, store: StoreDep) -> Response:
+    """The activity register, filterable by market, type, period and status (`_format=csv`:
+    the filtered register as CSV; JSON: /api/plan/register)."""
+    from marketscout.web.tables import page_tables
+
     frame = _register(request, store, query.home)
-    return render(request, "plan/register.html", {
-        **_base(request, query, "register"), "rows": report.register_view(frame),
-        "warnings": service.register_warnings(frame), "types": list(TYPES),
-        "statuses": STATUSES})
+    table = page_tables(request, {"register": report.register_file_frame(frame)},
+                        {"home": query.home})
+    if table is not None:
+        return table
+    context = register_context(request, query, store)
+    accepted = (request.query_params.get("accepted") or "").strip()
+    if accepted.isdigit():
+        context["message"] = f"Accepted the proposal: {accepted} planned activities added."
+    return render(request, "plan/register.html", context)
+
+
+def register_context(request: Request, query: RankQuery, store: Store) -> dict[str, Any]:
+    """The register page's values; analysts also get the empty add form's."""
+    frame = _register(request, store, query.home)
+    context = {**_base(request, query, "register"), "rows": report.register_view(frame),
+               "warnings": service.register_warnings(frame), "types": list(TYPES),
+               "statuses": STATUSES, "can_edit": can_edit(request)}
+    if context["can_edit"]:
+        from marketscout.web.routes.plan_edit import form_context
+
+        context.update(form_context(store, {"status": "planned"}, {}))
+    return context
+
+
+def can_edit(request: Request) -> bool:
+    """Whether the caller may write to the plan (an analyst or admin is logged in)."""
+    from marketscout import access
+    from marketscout.web.auth import current_user
+
+    user = current_user(request)
+    return user is not None and user.has(access.ANALYST)
 
 
 @router.get("/plan/targets", response_class=HTMLResponse)
 def targets_page(request: Request, query: QueryDep, store: StoreDep, ranker: RankerDep
                  ) -> HTMLResponse:
     """Targets with traffic lights and progress bars."""
-    board = service.dashboard(store, query.home, _list(request, store, ranker, query),
+    board = service.dashboard(store, query.home, list_version(request, store, ranker, query),
                               _as_of(request))
     return render(request, "plan/targets.html", {**_base(request, query, "targets"),
                                                  "board": board})
@@ -81,7 +110,7 @@ def targets_page(request: Request, query: QueryDep, store: StoreDep, ranker: Ran
 def alignment_page(request: Request, query: QueryDep, store: StoreDep, ranker: RankerDep
                    ) -> HTMLResponse:
     """Effort against priority: shares, Spearman's rho, gaps and drift."""
-    found = service.alignment(store, query.home, _list(request, store, ranker, query),
+    found = service.alignment(store, query.home, list_version(request, store, ranker, query),
                               _period(request))
     return render(request, "plan/alignment.html", {
         **_base(request, query, "alignment"), "a": found,
@@ -93,17 +122,19 @@ def proposal_page(request: Request, query: QueryDep, store: StoreDep, ranker: Ra
                   ) -> HTMLResponse:
     """A proposed spread of N activities over the list, explained market by market."""
     options = proposal_options(request)
-    found = service.proposal(store, query.home, _list(request, store, ranker, query), options)
+    lv = list_version(request, store, ranker, query)
+    found = service.proposal(store, query.home, lv, options)
     return render(request, "plan/proposal.html", {**_base(request, query, "proposal"),
                                                   "p": found, "o": options,
-                                                  "types": list(TYPES)})
+                                                  "types": list(TYPES),
+                                                  "can_edit": can_edit(request)})
 
 
 @router.get("/plan/effort.svg")
 def effort_chart(request: Request, query: QueryDep, store: StoreDep, ranker: RankerDep
                  ) -> Response:
     """Effort per market against its place on the list (SVG)."""
-    found = service.alignment(store, query.home, _list(request, store, ranker, query),
+    found = service.alignment(store, query.home, list_version(request, store, ranker, query),
                               _period(request))
     svg = charts.to_svg(effort_spec(found))
     return Response(svg, media_type="image/svg+xml")
@@ -190,7 +221,7 @@ def register_api(request: Request, query: QueryDep, store: StoreDep) -> JSONResp
 def targets_api(request: Request, query: QueryDep, store: StoreDep, ranker: RankerDep
                 ) -> JSONResponse:
     """Targets with computed status, as `plan targets status --format json`."""
-    board = service.dashboard(store, query.home, _list(request, store, ranker, query),
+    board = service.dashboard(store, query.home, list_version(request, store, ranker, query),
                               _as_of(request))
     return JSONResponse(report.dashboard_payload(board))
 
@@ -199,7 +230,7 @@ def targets_api(request: Request, query: QueryDep, store: StoreDep, ranker: Rank
 def alignment_api(request: Request, query: QueryDep, store: StoreDep, ranker: RankerDep
                   ) -> JSONResponse:
     """The alignment, as `plan alignment --format json` (period, list)."""
-    found = service.alignment(store, query.home, _list(request, store, ranker, query),
+    found = service.alignment(store, query.home, list_version(request, store, ranker, query),
                               _period(request))
     return JSONResponse(report.alignment_payload(found))
 
@@ -208,7 +239,7 @@ def alignment_api(request: Request, query: QueryDep, store: StoreDep, ranker: Ra
 def proposal_api(request: Request, query: QueryDep, store: StoreDep, ranker: RankerDep
                  ) -> JSONResponse:
     """The proposal, as `plan propose --format json`."""
-    found = service.proposal(store, query.home, _list(request, store, ranker, query),
+    found = service.proposal(store, query.home, list_version(request, store, ranker, query),
                              proposal_options(request))
     return JSONResponse(json.loads(json.dumps(report.proposal_payload(found))))
 
