@@ -98,7 +98,7 @@ def download_xlsx(query: QueryDep, ranker: RankerDep) -> Response:
 
 @router.get("/downloads/priority.csv")
 def download_csv(query: QueryDep, ranker: RankerDep) -> Response:
-    """The list as CSV, preceded by '#' lines naming sources and method."""
+    """The list as a plain CSV (human headers with units; sources and method: JSON)."""
     text = export.to_csv(ranker.priority_list(query))
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers=_attachment(_filename(query, "csv")))
