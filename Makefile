@@ -12,6 +12,7 @@ test:
 	$(PY) -m pytest -n 2 -q
 
 bench:
+	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_uncertainty.py
 	$(PY) bench/bench_rank.py
 	$(PY) bench/bench_first_run.py

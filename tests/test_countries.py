@@ -35,6 +35,11 @@ from marketscout.errors import UnknownCountryError
         # CORDIS codes
         ("EL", "GRC"),
         ("UK", "GBR"),
+        # ISO 3166-1 alpha-2 for the same two (country_converter stores regexes for them)
+        ("GR", "GRC"),
+        ("gr", "GRC"),
+        ("GB", "GBR"),
+        ("gb", "GBR"),
         # World Bank code for Kosovo
         ("XKX", "XKX"),
         ("Kosovo", "XKX"),

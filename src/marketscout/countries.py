@@ -24,6 +24,10 @@ EXTRA_CODES: dict[str, str] = {
     # CORDIS uses EU protocol order codes
     "EL": "GRC",
     "UK": "GBR",
+    # country_converter's ISO2 column holds regexes for these two (^GR$|^EL$, ^GB$|^UK$),
+    # so the plain ISO 3166-1 codes would not be found in the code index
+    "GR": "GRC",
+    "GB": "GBR",
     # World Bank and CORDIS code for Kosovo
     "XKX": "XKX",
     "XK": "XKX",

@@ -321,3 +321,19 @@ def test_cli_writes_rank_statistics(small: tuple[pd.DataFrame, Framework],
                                       "q05_rank", "q95_rank"]
     assert "P(top 3)" in table.columns and len(table) == len(data)
     assert pd.read_csv(tmp_path / "si.csv")["input"].tolist() == ["weights", "aggregate"]
+
+
+def test_rank_rows_matches_scipy_min_ranks_with_ties_and_gaps() -> None:
+    """The numpy ranking equals scipy's rankdata(-x, "min", nan_policy="omit") row by row."""
+    from scipy.stats import rankdata
+
+    from marketscout.index.robustness import rank_rows
+
+    rng = np.random.default_rng(16)
+    scores = rng.integers(0, 6, size=(200, 30)).astype(float)  # many ties
+    scores[rng.random(scores.shape) < 0.1] = np.nan
+    scores[0] = np.nan  # a row with no score at all
+    scores[1, :3] = [np.inf, -np.inf, 0.0]
+    expected = np.asarray(rankdata(-scores, method="min", axis=1, nan_policy="omit"), float)
+    np.testing.assert_array_equal(rank_rows(scores), expected)
+    assert rank_rows(np.array([[3.0, 1.0, 3.0, np.nan, 2.0]])).tolist()[0][:3] == [1, 4, 1]

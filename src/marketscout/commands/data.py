@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from marketscout import criteria
 from marketscout.commands import data_app
 from marketscout.commands._common import (
     Format,
@@ -30,6 +29,8 @@ def status(
 ) -> None:
     """For each criterion: source and year, coverage of candidate markets, provenance, gaps."""
     with user_store() as store:
+        from marketscout import criteria  # pandas: only when the command runs
+
         rows = criteria.status(criteria.compute_all(store, home, year=year))
     if fmt is Format.json:
         emit(to_json({"home": home, "criteria": rows}), None)

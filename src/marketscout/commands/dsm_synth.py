@@ -8,7 +8,6 @@ import typer
 
 from marketscout.commands._common import console
 from marketscout.commands.dsm import dsm_app
-from marketscout.dsm.synthetic import NOTICE, WorldSpec, generate_world
 
 
 @dsm_app.command("synth")
@@ -23,6 +22,8 @@ def synth(
     seed: int = typer.Option(2026, help="Seed: the same seed writes the same bytes."),
 ) -> None:
     """Write a SYNTHETIC world of trade flows (BACI layout) for benchmarks and demos."""
+    from marketscout.dsm.synthetic import NOTICE, WorldSpec, generate_world  # numpy, pyarrow
+
     spec = WorldSpec(countries=countries, products=products, years=years, last_year=last_year,
                      rows_per_year=rows_per_year, seed=seed)
     world = generate_world(spec, out)

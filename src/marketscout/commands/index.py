@@ -8,9 +8,6 @@ from pathlib import Path
 import typer
 
 from marketscout.commands import index_app
-from marketscout.index.build import build_index
-from marketscout.index.load import load_framework, load_idata
-from marketscout.index.recipe import Recipe, recipe_from_toml
 
 
 @index_app.command("build")
@@ -24,6 +21,10 @@ def build(
                                        help="Results CSV (default: standard output)."),
 ) -> None:
     """Build the index and write the results table: uCode, Rank, Index, aggregates, indicators."""
+    from marketscout.index.build import build_index  # pandas: only when the command runs
+    from marketscout.index.load import load_framework, load_idata
+    from marketscout.index.recipe import Recipe, recipe_from_toml
+
     framework = load_framework(meta)
     result = build_index(load_idata(data, framework), framework,
                          recipe_from_toml(recipe) if recipe else Recipe())

@@ -9,14 +9,6 @@ import typer
 
 from marketscout.commands import index_app
 from marketscout.errors import InputError
-from marketscout.index.load import load_framework, load_idata
-from marketscout.index.recipe import Recipe, recipe_from_toml
-from marketscout.index.robustness import (
-    UncertaintySpec,
-    prob_top,
-    run_sensitivity,
-    run_uncertainty,
-)
 
 
 def _names(text: str | None) -> tuple[str, ...]:
@@ -65,6 +57,15 @@ def uncertainty(
 ) -> None:
     """Rank statistics per unit over Monte Carlo replications: nominal, mean, median, 5% and
     95% ranks, and the mean absolute rank shift (see docs/robustness.md)."""
+    from marketscout.index.load import load_framework, load_idata  # pandas: only when run
+    from marketscout.index.recipe import Recipe, recipe_from_toml
+    from marketscout.index.robustness import (
+        UncertaintySpec,
+        prob_top,
+        run_sensitivity,
+        run_uncertainty,
+    )
+
     framework = load_framework(meta)
     frame = load_idata(data, framework)
     nominal = recipe_from_toml(recipe) if recipe else Recipe()

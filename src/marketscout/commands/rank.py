@@ -45,6 +45,10 @@ def rank(
     other = _read_list(compare) if compare else None  # bad files fail before the heavy work
     if fmt is Format.xlsx and output is None:
         raise typer.BadParameter("--format xlsx needs --output FILE.xlsx", param_hint="--output")
+    if output is not None:  # a missing folder fails now, not after the list is computed
+        from marketscout.reports.files import check_output
+
+        check_output(output)
     with user_store() as store:
         plist = priority.rank(store, home_iso, options)
     comparison = priority.compare(plist, other, name=compare.name) if compare and other else None

@@ -104,11 +104,22 @@ def prob_top(result: UncertaintyResult, n: int) -> pd.Series:
 
 
 def rank_rows(scores: np.ndarray) -> np.ndarray:
-    """Rank each row descending with ties "min" (pandas rank(ascending=False, method="min"))."""
-    from scipy.stats import rankdata  # imported here: scipy.stats costs ~1 s at CLI start-up
+    """Rank each row descending with ties "min" (pandas rank(ascending=False, method="min")).
 
-    ranks = rankdata(-scores, method="min", axis=1, nan_policy="omit")
-    return np.asarray(ranks, dtype=float)
+    Missing scores stay missing and are left out of the other units' ranks (scipy's
+    rankdata(..., nan_policy="omit"), which this replaces: importing scipy.stats cost ~0.7 s
+    of every `index uncertainty` run)."""
+    values = -np.asarray(scores, dtype=float)
+    order = np.argsort(values, axis=1, kind="stable")  # NaN sorts last
+    ordered = np.take_along_axis(values, order, axis=1)
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    position = np.arange(1, values.shape[1] + 1, dtype=float)
+    sorted_ranks = np.maximum.accumulate(np.where(starts, position, 0.0), axis=1)
+    ranks = np.empty_like(sorted_ranks)
+    np.put_along_axis(ranks, order, sorted_ranks, axis=1)
+    ranks[np.isnan(values)] = np.nan
+    return ranks
 
 
 def run_uncertainty(data: pd.DataFrame, framework: Framework, recipe: Recipe,

@@ -23,8 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import httpx
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -38,6 +38,9 @@ from rich.progress import (
 from marketscout import __version__
 from marketscout.errors import DownloadError
 from marketscout.settings import Settings
+
+if TYPE_CHECKING:  # httpx loads on the first download, not with every reader (~0.1 s)
+    import httpx
 
 log = logging.getLogger("marketscout.download")
 
@@ -109,6 +112,8 @@ def download(
     """
     final = cache_path(dest_name, settings)
     kind = (kind or final.suffix.lstrip(".") or "binary").lower()
+    import httpx
+
     full_url = str(httpx.URL(url, params=params)) if params else url
     if offline:
         return _from_cache(final, full_url, sha256)
@@ -164,6 +169,8 @@ def _client(client: httpx.Client | None, limits: Timeouts) -> Iterator[httpx.Cli
     if client is not None:
         yield client
         return
+    import httpx
+
     timeout = httpx.Timeout(connect=limits.connect, read=limits.read, write=limits.read,
                             pool=limits.connect)
     with httpx.Client(timeout=timeout, follow_redirects=True, verify=_tls(),
@@ -174,6 +181,8 @@ def _client(client: httpx.Client | None, limits: Timeouts) -> Iterator[httpx.Cli
 @functools.cache
 def _tls() -> ssl.SSLContext:
     """One TLS context per process: loading the CA bundle costs ~0.1 s, a client ~0.02 s."""
+    import httpx
+
     return httpx.create_ssl_context()
 
 
@@ -224,6 +233,8 @@ def _fetch(http: httpx.Client, url: str, final: Path, *, retries: int, backoff: 
 def _attempt(http: httpx.Client, url: str, final: Path, bars: Progress | None,
              task: object, *, same_call: bool) -> None:
     """One GET: from the start, or from the end of the partial file with a Range request."""
+    import httpx
+
     part = _part(final)
     have = part.stat().st_size if part.exists() else 0
     validator = _load_validator(final, url) if have else None

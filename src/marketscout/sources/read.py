@@ -197,7 +197,7 @@ def to_number(
     text = text.where(~text.str.lower().isin(MISSING), "")
     if point_only:
         _reject_commas(values, text, path=path, column=column, first_row=first_row)
-    else:
+    elif text.str.contains(",", regex=False).any():  # the two regexes only when needed
         comma_decimal = text.str.fullmatch(r"-?[\d.]*,\d+") & ~text.str.fullmatch(
             r"-?\d{1,3}(,\d{3})+"
         )
