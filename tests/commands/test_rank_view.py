@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -89,3 +90,15 @@ def test_markets_not_ranked_are_listed() -> None:
 def test_a_wide_terminal_gets_one_table_and_a_narrow_one_two() -> None:
     assert "Contribution of each criterion" in render(plist(), 60)
     assert "Contribution of each criterion" not in render(plist(), 160)
+
+
+def test_a_long_monte_carlo_run_says_it_is_working(
+        run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from marketscout.commands import rank as rank_command
+
+    code, _, err = run("rank", "--home", "LTU", "--runs", "200")
+    assert code == 0 and "Monte Carlo runs ..." not in err  # a short run: nothing to say
+    monkeypatch.setattr(rank_command, "SLOW_RUNS", 200)  # 200 runs now count as slow
+    code, out, err = run("rank", "--home", "LTU", "--runs", "200")
+    assert code == 0 and "Ranking with 200 Monte Carlo runs ..." in err
+    assert "Monte Carlo runs ..." not in out  # never on standard output

@@ -18,6 +18,24 @@ if TYPE_CHECKING:  # command modules load at start-up: keep pandas and DuckDB ou
 
 console = Console()
 
+SLOW_RUNS = 5000  # Monte Carlo runs above which a run takes seconds: show that it is working
+
+
+@contextmanager
+def working(message: str, *, slow: bool = True) -> Iterator[None]:
+    """Say on standard error that a step of several seconds is running: a spinner on a
+    terminal, one line in a pipe or a log; nothing when `slow` is False."""
+    if not slow:
+        yield
+        return
+    err = Console(stderr=True)
+    if not err.is_terminal:
+        err.print(f"{message} ...", soft_wrap=True)
+        yield
+        return
+    with err.status(message):
+        yield
+
 
 class Format(StrEnum):
     """The one list of output formats; each command takes a subset (`format_option`)."""

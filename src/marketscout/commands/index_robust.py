@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from marketscout.commands import index_app
+from marketscout.commands._common import SLOW_RUNS, working
 from marketscout.errors import InputError
 
 
@@ -76,7 +77,8 @@ def uncertainty(
         aggregate_alternatives=_names(aggregate_alternatives),
         impute_alternatives=_names(impute_alternatives),
         winmax_alternatives=_whole_numbers(winmax_alternatives, "--winmax-alternatives"))
-    result = run_uncertainty(frame, framework, nominal, spec, runs, seed)
+    with working(f"{runs:,} Monte Carlo runs", slow=runs >= SLOW_RUNS):
+        result = run_uncertainty(frame, framework, nominal, spec, runs, seed)
     table = result.summary()
     if top is not None:
         table = table.merge(prob_top(result, top).reset_index(), on="uCode", how="left")
@@ -84,7 +86,8 @@ def uncertainty(
                err=True)
     table.to_csv(output if output else sys.stdout, index=False)
     if sensitivity:
-        indices = run_sensitivity(frame, framework, nominal, spec, runs, seed, n_boot=boot)
+        with working(f"Sensitivity indices from {runs:,} base runs", slow=runs >= SLOW_RUNS // 10):
+            indices = run_sensitivity(frame, framework, nominal, spec, runs, seed, n_boot=boot)
         typer.echo(indices.to_string(index=False), err=True)
         if sensitivity_output:
             indices.to_csv(sensitivity_output, index=False)

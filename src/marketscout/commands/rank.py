@@ -9,7 +9,15 @@ import typer
 
 from marketscout.cli import app
 from marketscout.commands import _rank_options as opt
-from marketscout.commands._common import WITH_XLSX, Format, emit, format_option, user_store
+from marketscout.commands._common import (
+    SLOW_RUNS,
+    WITH_XLSX,
+    Format,
+    emit,
+    format_option,
+    user_store,
+    working,
+)
 
 
 @app.command("rank")
@@ -49,7 +57,8 @@ def rank(
         from marketscout.reports.files import check_output
 
         check_output(output)
-    with user_store() as store:
+    with user_store() as store, working(f"Ranking with {options.runs:,} Monte Carlo runs",
+                                        slow=options.runs >= SLOW_RUNS):
         plist = priority.rank(store, home_iso, options)
     comparison = priority.compare(plist, other, name=compare.name) if compare and other else None
     _present(plist, comparison, fmt, output)
