@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plan"
@@ -70,3 +71,27 @@ def test_command_module_starts_light() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_example_targets_read_the_snapshots_own_data(run) -> None:
+    """T5 (exports to Germany, USD thousand) and T6 (FDI from Sweden, EUR million) are computed
+    from the store, equal to an independent reading of the raw files."""
+    import csv
+
+    shared = Path(__file__).resolve().parents[3] / "shared" / "data"
+    exports = shared / "trade" / "ltu_exports_by_partner_baci_hs92_v202501_2021_2023.csv"
+    with exports.open(newline="", encoding="utf-8") as fh:  # BACI codes: 440 Lithuania, 276 Germany
+        deu = {int(r["year"]): float(r["trade_value_usd"]) for r in csv.DictReader(fh)
+               if r["exporter"] == "440" and r["importer"] == "276"}
+    fdi = shared / "fdi" / "eurostat_fdi_positions_bilateral_2007_2024.csv"
+    with fdi.open(newline="", encoding="utf-8") as fh:
+        swe = {int(r["year"]): float(r["position_mio_eur"]) for r in csv.DictReader(fh)
+               if r["investor"] == "SE" and r["host"] == "LT" and r["position_mio_eur"]}
+    assert run("plan", "targets", "import", str(EXAMPLES / "targets.csv"))[0] == 0
+    code, out, err = run("plan", "targets", "status", "--home", "LTU", "--format", "json")
+    assert code == 0, err
+    board = {t["target_id"]: t for t in json.loads(out)["targets"]}
+    t5, t6 = board["T5"], board["T6"]
+    assert (t5["value_year"], t5["unit"]) == (max(deu), "USD thousand")
+    assert t5["value"] == pytest.approx(deu[max(deu)]) and t5["status"] != "no data"
+    assert (t6["value_year"], t6["value"]) == (max(swe), pytest.approx(swe[max(swe)]))

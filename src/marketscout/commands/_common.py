@@ -138,8 +138,10 @@ def rich_table(frame: pd.DataFrame, title: str | None = None) -> Table:
     for col in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[col])
         table.add_column(str(col), justify="right" if numeric else "left")
+    years = ["year" in str(col).lower() for col in frame.columns]  # 2025, never "2,025"
     for row in frame.itertuples(index=False):
-        table.add_row(*("-" if _missing(v) else _fmt(v) for v in row))
+        table.add_row(*("-" if _missing(v) else str(int(v)) if year and float(v).is_integer()
+                        else _fmt(v) for v, year in zip(row, years, strict=True)))
     return table
 
 
