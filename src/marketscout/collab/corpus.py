@@ -56,13 +56,16 @@ class Corpus:
     @property
     def sample_note(self) -> str:
         """Empty for a full corpus; else a sentence saying why the results are a sample."""
+        said = []
         samples = [self._sample(p) for p in self.sources if p.sample]
         if samples:
-            return (f"Results come from {' and '.join(samples)}; a sample never counts in "
-                    "the criteria.")
-        partial = [p.source_id for p in self.sources if p.partial]
+            said.append(f"Results come from {' and '.join(samples)}; a sample never counts "
+                        "in the criteria.")
+        partial = [p.source_id for p in self.sources if p.partial and not p.sample]
         if partial:
-            return f"Sample data: source(s) {', '.join(partial)} are partial."
+            said.append(f"Sample data: source(s) {', '.join(partial)} are partial.")
+        if said:
+            return " ".join(said)
         if self.projects_with_text < SAMPLE_BELOW:
             return (f"Sample data: only {self.projects_with_text} projects have texts "
                     f"(CORDIS lists tens of thousands); results come from this sample.")
@@ -116,9 +119,9 @@ def corpus(store: Store) -> Corpus:
         found = tuple(p for p in store.provenance() if p.source_id in wanted)
         _SEEN.clear()
         names = {p.code: p.name for p in PROGRAMMES.values()}
-        per_load = tuple((str(r.source_id), int(r.projects),
-                          names.get(str(r.programme), str(r.programme)))
-                         for r in loads.itertuples())
+        per_load = tuple((str(sid), int(n), names.get(str(prog), str(prog)))
+                         for sid, n, prog in zip(loads["source_id"], loads["projects"],
+                                                 loads["programme"], strict=True))
         _SEEN[key] = Corpus(int(loads["projects"].sum()), int(total["n"].iloc[0]),
                             fingerprint, found, per_load)
     return _SEEN[key]
