@@ -30,6 +30,9 @@ class Provenance:
     # Bilateral tables (exports, FDI): the file lists every partner with a non-zero value, so an
     # absent partner is a true zero (BACI for one exporter; `data import ... --complete`).
     complete: bool = False
+    # A sample of the publisher's table (e.g. its first 100 rows): shown where it is useful
+    # (the partner finder's texts) but never counted towards a criterion (NOT_A_SAMPLE).
+    sample: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -41,8 +44,14 @@ class Provenance:
 
     def cite(self) -> str:
         """A one-line citation for tables and reports."""
-        extra = " (partial)" if self.partial else ""
+        extra = " (sample)" if self.sample else " (partial)" if self.partial else ""
         return f"{self.publisher}, {self.title}, {self.edition}{extra}"
+
+
+# The one rule on samples (docs/methodology.md, "Samples"): a load whose provenance says
+# `sample` never counts towards a criterion or a count. SQL over a table with source_id.
+NOT_A_SAMPLE = ("source_id NOT IN (SELECT source_id FROM provenance "
+                "WHERE coalesce(sample, false))")
 
 
 def sha256_of(path: Path) -> str:

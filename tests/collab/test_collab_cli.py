@@ -76,15 +76,14 @@ def test_partners_on_texts_says_it_is_a_sample(run: Run, home: Path) -> None:
     assert any("Sample data" in note for note in data["notes"])
     code, out, _ = run("partners", "--home", "LTU", "--market", "ISR", "--topic", "hydrogen",
                        "--method", "lexical")
-    assert code == 0 and "Note: Sample data" in out
+    assert code == 0 and "Sample data: source(s) test_cordis_texts are partial" in out
 
 
 def test_errors_are_clear(run: Run) -> None:
     code, _, err = run("collab", "pairs", "--home", "Atlantis")
     assert code == 2 and "Unknown country 'Atlantis'" in err and "Where: --home" in err
-    code, _, err = run("partners", "--home", "LTU", "--market", "ISR", "--topic", "hydrogen")
-    assert code == 2 and "no project texts" in err
-    assert "marketscout data update cordis" in err
+    code, _, err = run("partners", "--home", "LTU", "--market", "Narnia", "--topic", "hydrogen")
+    assert code == 2 and "Unknown country 'Narnia'" in err and "Where: --market" in err
     code, _, err = run("collab", "pairs", "--home", "LTU", "--years", "2020-2014")
     assert code == 2 and "ends before it starts" in err
     code, _, err = run("collab", "network", "--format", "gexf")

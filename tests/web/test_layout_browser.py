@@ -30,7 +30,8 @@ PAGES = {"overview": "/", "market": "/markets/DEU", "data": "/data",
          "pairs": "/collab/pairs", "thirds": "/collab/thirds",
          "profile": "/collab/profile/DEU", "partners": "/collab/partners",
          "plan": "/plan", "alignment": "/plan/alignment", "targets": "/plan/targets",
-         "proposal": "/plan/proposal", "downloads": "/downloads"}
+         "proposal": "/plan/proposal", "downloads": "/downloads",
+         "docs": "/docs/data-sources"}
 
 
 @pytest.fixture(scope="module")

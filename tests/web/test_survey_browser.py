@@ -117,5 +117,13 @@ def test_the_survey_page_at_420_px_shows_the_survey_only(browser: Any, page: Any
     _shot(form, "4-respondent-420px-lt")
     form.click("a:text('English')")
     assert "The agency collects the answers" in form.inner_text(".privacy")
+    form.wait_for_load_state("load")  # the stylesheet applied: the page as it stays
     assert form.evaluate("document.documentElement.scrollWidth") <= 420
+    # Before survey.css arrives (a slow phone connection; the click above returns once the
+    # new page's text is there, not its stylesheet) the page must fit too: nothing sized in
+    # HTML attributes (a textarea's cols="60" made it 511 px wide).
+    form.route("**/survey.css", lambda route: route.abort())
+    form.goto(form.url)
+    width = form.evaluate("document.documentElement.scrollWidth")
+    assert width <= 420, f"without its stylesheet the survey page is {width} px wide"
     phone.close()

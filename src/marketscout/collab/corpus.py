@@ -1,8 +1,9 @@
 """The partner finder's corpus: project texts (title + objective) from the CORDIS bulk tables.
 
-The H2020 dump in the embedded snapshot has no texts and no organisation names; they come with
-the official CORDIS download (`sources/cordis_bulk.py`: tables cordis_project and
-cordis_organisation). This module says what the store holds and whether it is a sample.
+The H2020 dump in the embedded snapshot has no texts and no organisation names; the snapshot's
+Horizon Europe sample (100 projects, provenance `sample`) has both, and the official CORDIS
+download (`sources/cordis/bulk.py`: tables cordis_project and cordis_organisation) brings them
+all. This module says what the store holds and whether it is a sample.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from marketscout.errors import DataNotAvailableError
 from marketscout.provenance import Provenance
+from marketscout.sources.cordis.bulk import PROGRAMMES
 from marketscout.store import Store
 
 HOW_TO_GET = ("Load the official CORDIS bulk files, which carry titles, objectives and "
@@ -44,6 +46,8 @@ class Corpus:
     projects: int  # distinct projects in horizon_participation
     fingerprint: str  # changes whenever any project id, title or objective changes
     sources: tuple[Provenance, ...]
+    # per source: (source_id, projects with texts, programme name), e.g. for the sample note
+    loads: tuple[tuple[str, int, str], ...] = ()
 
     @property
     def coverage(self) -> float:
@@ -52,9 +56,16 @@ class Corpus:
     @property
     def sample_note(self) -> str:
         """Empty for a full corpus; else a sentence saying why the results are a sample."""
-        partial = [p.source_id for p in self.sources if p.partial]
+        said = []
+        samples = [self._sample(p) for p in self.sources if p.sample]
+        if samples:
+            said.append(f"Results come from {' and '.join(samples)}; a sample never counts "
+                        "in the criteria.")
+        partial = [p.source_id for p in self.sources if p.partial and not p.sample]
         if partial:
-            return f"Sample data: source(s) {', '.join(partial)} are partial."
+            said.append(f"Sample data: source(s) {', '.join(partial)} are partial.")
+        if said:
+            return " ".join(said)
         if self.projects_with_text < SAMPLE_BELOW:
             return (f"Sample data: only {self.projects_with_text} projects have texts "
                     f"(CORDIS lists tens of thousands); results come from this sample.")
@@ -64,12 +75,22 @@ class Corpus:
         return ""
 
 
+    def _sample(self, p: Provenance) -> str:
+        """'a sample of 100 Horizon Europe projects (CORDIS, retrieved 2026-12-02), not the
+        full programme'."""
+        n, programme = next(((n, prog) for sid, n, prog in self.loads if sid == p.source_id),
+                            (self.projects_with_text, "Horizon"))
+        return (f"a sample of {n:,} {programme} projects (CORDIS, retrieved {p.retrieved}), "
+                "not the full programme")
+
+
 # Texts change only when a source is (re)loaded, so the loads behind cordis_project identify
 # the corpus: hashing 50,000 objectives on every query would cost seconds.
 LOADS_SQL = """
-SELECT c.source_id, c.projects, p.sha256, p.loaded_at::VARCHAR AS loaded_at,
+SELECT c.source_id, c.projects, c.programme, p.sha256, p.loaded_at::VARCHAR AS loaded_at,
        (SELECT count(*) FROM horizon_participation) AS participations
-FROM (SELECT source_id, count(*) AS projects FROM cordis_project GROUP BY source_id) c
+FROM (SELECT source_id, count(*) AS projects, any_value(programme) AS programme
+      FROM cordis_project GROUP BY source_id) c
 LEFT JOIN provenance p USING (source_id) ORDER BY c.source_id
 """
 # Corpus descriptions by (store file, fingerprint, participation rows): a query then needs
@@ -97,8 +118,12 @@ def corpus(store: Store) -> Corpus:
         wanted = set(loads["source_id"])
         found = tuple(p for p in store.provenance() if p.source_id in wanted)
         _SEEN.clear()
+        names = {p.code: p.name for p in PROGRAMMES.values()}
+        per_load = tuple((str(sid), int(n), names.get(str(prog), str(prog)))
+                         for sid, n, prog in zip(loads["source_id"], loads["projects"],
+                                                 loads["programme"], strict=True))
         _SEEN[key] = Corpus(int(loads["projects"].sum()), int(total["n"].iloc[0]),
-                            fingerprint, found)
+                            fingerprint, found, per_load)
     return _SEEN[key]
 
 

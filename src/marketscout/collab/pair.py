@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from marketscout.collab.pairs import joint_parts, joint_rows
-from marketscout.provenance import Provenance
+from marketscout.provenance import NOT_A_SAMPLE, Provenance
 from marketscout.store import Store
 
 
@@ -58,5 +58,6 @@ def collaboration(store: Store, home: str, market: str) -> Collaboration:
              .rename("projects").reset_index()
              .sort_values(["projects", "programme_part"], ascending=[False, True])
              .reset_index(drop=True))
-    ids = store.query("SELECT DISTINCT source_id FROM horizon_participation")["source_id"]
+    ids = store.query("SELECT DISTINCT source_id FROM horizon_participation "
+                      f"WHERE {NOT_A_SAMPLE}")["source_id"]
     return Collaboration(home, market, per_year, parts, store.provenance_of(ids.tolist()))

@@ -9,7 +9,7 @@ least `min_score`. Ties go to more matching projects, then more EC funding.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -132,7 +132,8 @@ def find_partners(store: Store, home: str, market: str, topic: str, top: int = 2
     embedding index (`marketscout collab index`) 'auto' falls back to BM25 and says so."""
     home, market, topic = country(home, "--home"), country(market, "--market"), topic.strip()
     _check(home, market, topic, top)
-    where = where or Scope()
+    # the one search that uses samples (their texts), and says so in its notes
+    where = replace(where or Scope(), samples=True)
     found = corpus(store)
     method = choose_method(method)
     notes = [n for n in (found.sample_note,) if n]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from marketscout import countries
 from marketscout.errors import DataNotAvailableError, InputError
-from marketscout.provenance import Provenance
+from marketscout.provenance import NOT_A_SAMPLE, Provenance
 from marketscout.store import Store
 
 # CORDIS frameworkProgramme codes as the parsers store them in horizon_participation.programme.
@@ -28,11 +28,16 @@ HOW_TO_GET = ("Load CORDIS data: the embedded snapshot holds Horizon 2020; "
 
 @dataclass(frozen=True)
 class Scope:
-    """Participations of one programme (or all) whose projects start within `years`."""
+    """Participations of one programme (or all) whose projects start within `years`.
+
+    Loads marked as samples are left out (a sample never counts: docs/methodology.md,
+    "Samples") unless `samples` is set, which only the partner finder does: it searches
+    texts and says that they are a sample."""
 
     programme: str = "all"
     first_year: int | None = None
     last_year: int | None = None
+    samples: bool = False
 
     def __post_init__(self) -> None:
         if self.programme not in PROGRAMMES:
@@ -60,10 +65,11 @@ class Scope:
             "ec_contribution, start_year, programme, source_id FROM horizon_participation "
             "WHERE iso3 IS NOT NULL "
             "AND (? IS NULL OR start_year >= ?) AND (? IS NULL OR start_year <= ?) "
-            "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], programme)))"
+            "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], programme)) "
+            f"AND (? OR {NOT_A_SAMPLE}))"
         )
         params: list[object] = [self.first_year, self.first_year, self.last_year,
-                                self.last_year, list(codes), list(codes)]
+                                self.last_year, list(codes), list(codes), self.samples]
         return sql, params
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from marketscout.criteria.base import Criterion, empty, on_candidates
+from marketscout.provenance import NOT_A_SAMPLE
 from marketscout.store import Store
 
 SPEC = {"id": "horizon", "name": "Joint Horizon projects with the home country",
@@ -41,10 +42,13 @@ def compute(
 
     A market counts as reported when CORDIS lists at least one participant from it in the
     years counted; elsewhere its 0 is filled by rule (docs/methodology.md, availability).
+    A load marked as a sample (the Horizon Europe sample of the snapshot) never counts: not
+    in the values, the years, the programmes nor the sources (docs/methodology.md, "Samples").
     """
     info = store.query(
         "SELECT source_id, min(start_year) AS y0, max(start_year) AS y1, "
-        "list(DISTINCT programme) AS programmes FROM horizon_participation GROUP BY source_id"
+        "list(DISTINCT programme) AS programmes FROM horizon_participation "
+        f"WHERE {NOT_A_SAMPLE} GROUP BY source_id"
     )
     if info.empty:
         return empty(SPEC, candidates, HOW)
@@ -55,7 +59,7 @@ def compute(
     y1 = year or int(info["y1"].max())
     participants = store.query(
         "SELECT DISTINCT iso3 FROM horizon_participation WHERE iso3 IS NOT NULL "
-        "AND start_year BETWEEN ? AND ?", [y0, y1])["iso3"]
+        f"AND start_year BETWEEN ? AND ? AND {NOT_A_SAMPLE}", [y0, y1])["iso3"]
     nonzero = int((values > 0).sum())
     sources = store.provenance_of(info["source_id"].tolist())
     return Criterion(

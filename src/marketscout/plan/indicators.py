@@ -130,6 +130,7 @@ def horizon_series(store: Store, home: str, markets: list[str] | None) -> Series
     from marketscout.collab.pairs import joint_rows
     from marketscout.collab.scope import HOW_TO_GET, Scope, sources
     from marketscout.errors import DataNotAvailableError
+    from marketscout.provenance import NOT_A_SAMPLE
 
     try:
         found = sources(store, Scope())
@@ -143,7 +144,7 @@ def horizon_series(store: Store, home: str, markets: list[str] | None) -> Series
     values = rows.dropna(subset=["start_year"]).groupby("start_year")["project_id"].nunique()
     values.index = values.index.astype(int)
     span = store.query("SELECT min(start_year) AS y0, max(start_year) AS y1 "
-                       "FROM horizon_participation").iloc[0]
+                       f"FROM horizon_participation WHERE {NOT_A_SAMPLE}").iloc[0]
     # CORDIS lists every participation: a year without a joint project counts 0
     last = int(span["y1"])
     notes = _cut_off_notes(found)

@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS provenance (
 
 -- Added after the first release: stores created earlier gain the column on open.
 ALTER TABLE provenance ADD COLUMN IF NOT EXISTS complete BOOLEAN DEFAULT false;
+-- A sample of the publisher's table: shown by the partner finder, never counted.
+ALTER TABLE provenance ADD COLUMN IF NOT EXISTS sample BOOLEAN DEFAULT false;
 
 CREATE TABLE IF NOT EXISTS wb_indicator (source_id VARCHAR, iso3 VARCHAR, year INTEGER,
     indicator VARCHAR, value DOUBLE);

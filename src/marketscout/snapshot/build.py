@@ -54,6 +54,8 @@ def _raw_sources() -> list[RawSource]:
         RawSource("macro/wdi_panel_1990_2023.csv.gz", wb.parse_wdi_panel),
         RawSource("macro/API_NY.GDP.MKTP.CD_DS2_en_csv_v2.csv", wb_bulk),
         RawSource("cordis/h2020_participations.csv.gz", h2020),
+        # a sample (provenance `sample`): the partner finder's texts, never counted
+        RawSource("cordis/horizon_europe_project_head100.csv", cordis.parse_sample),
         RawSource("gii/gii_2019.csv", lambda p: wipo_gii.parse_gii_wide(p, 2019)),
         RawSource("gii/gii_panel_2011_2022.csv", wipo_gii.parse_gii_panel),
         RawSource("partial/gii_partial_2020_2024.csv", partial.parse_gii_partial),

@@ -10,6 +10,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from marketscout.collab.parts import PART_NAMES
+from marketscout.web.docs import link_references
 
 BACKTICKS = re.compile(r"`([^`\n]+)`")
 # longest first, so "Innovation in SMEs" wins over shorter names; whole words only
@@ -19,10 +20,12 @@ _CODES = re.compile(r"(?<![\w-])(" + "|".join(
 
 
 def code_spans(text: Any) -> Markup:
-    """Escaped text with `command` spans as <code>command</code>."""
+    """Escaped text with `command` spans as <code>command</code> and references to the
+    project's documents (docs/plan.md) as links to their pages (`web.docs`)."""
     if text is None:
         return Markup("")
-    return Markup(BACKTICKS.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(str(text)))))
+    escaped = BACKTICKS.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(str(text))))
+    return Markup(link_references(escaped))
 
 
 def programme_parts(text: Any) -> Markup:

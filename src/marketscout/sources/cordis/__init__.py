@@ -2,7 +2,13 @@
 project, from the official bulk archives (`marketscout data update cordis`) or the files
 the snapshot is built from."""
 
-from marketscout.sources.cordis.bulk import PROGRAMMES, archive_url, parse_archive, update
+from marketscout.sources.cordis.bulk import (
+    PROGRAMMES,
+    archive_url,
+    parse_archive,
+    parse_sample,
+    update,
+)
 from marketscout.sources.cordis.participations import (
     parse_h2020,
     parse_horizon_europe_organizations,
@@ -11,6 +17,6 @@ from marketscout.sources.cordis.participations import (
 from marketscout.sources.registry import declare
 
 __all__ = ["PROGRAMMES", "SOURCE", "archive_url", "parse_archive", "parse_h2020",
-           "parse_horizon_europe_organizations", "participations"]
+           "parse_horizon_europe_organizations", "parse_sample", "participations"]
 
 SOURCE = declare("cordis", update)

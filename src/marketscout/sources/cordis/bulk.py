@@ -22,7 +22,7 @@ from marketscout.countries import to_iso3
 from marketscout.errors import DownloadError, InputError
 from marketscout.sources import Parsed, finish, publishers
 from marketscout.sources._download import retrieved_on
-from marketscout.sources.cordis.members import member_names, read_member
+from marketscout.sources.cordis.members import TABLES, member_names, read_file, read_member
 from marketscout.sources.cordis.participations import HE_COLUMNS, participations, start_years
 from marketscout.sources.read import reject_duplicates, require_columns
 from marketscout.sources.registry import UpdateContext
@@ -103,6 +103,36 @@ def parse_archive(path: Path, programme: str | None = None, *, url: str = "") ->
                    title=f"{chosen.name} projects, participations, organisations, topics and "
                    "euroSciVoc (CORDIS bulk download)",
                    edition=_edition(frames), retrieved=retrieved_on(path))
+    return finish(base, path, tables, year_column="start_year")
+
+
+def parse_sample(project_path: Path) -> Parsed:
+    """A sample of a CORDIS Horizon Europe download saved as loose CSV files (the first rows
+    of each table: `horizon_europe_project_head100.csv` beside `..._organization_...`,
+    `..._topics_...` and `..._euroSciVoc_...`), with the tables of `parse_archive`.
+
+    The load keeps the full programme's source id (a real download replaces it) and its
+    provenance says `sample`: the partner finder searches its texts, no criterion or count
+    uses it (docs/methodology.md, "Samples")."""
+    path = Path(project_path)
+    if "_project_" not in path.name:
+        raise InputError("Not the project table of a CORDIS sample.", where=str(path),
+                         fix="Give the file named like horizon_europe_project_head100.csv.")
+    files = {key: path.with_name(path.name.replace("_project_", f"_{key}_"))
+             for key in TABLES}
+    missing = [str(f) for key, f in files.items() if TABLES[key] and not f.exists()]
+    if missing:
+        raise InputError(f"The sample's other tables are missing: {', '.join(missing)}.",
+                         where=str(path), fix="Keep the sample's files together.")
+    frames = {key: read_file(f, WANTED.get(key)) for key, f in files.items() if f.exists()}
+    programme = PROGRAMMES["horizon"]
+    tables, note = _tables(frames, {k: files[k] for k in frames}, programme)
+    projects = len(tables["cordis_project"])
+    base = publishers.provenance(programme.source_id, entry="cordis_horizon_europe_sample",
+                                 retrieved=retrieved_on(path))
+    base = replace(base, sample=True, partial=True,
+                   note=f"A sample: the first {projects} projects of the programme's tables, "
+                   f"not the full programme; never counted in criteria. {note}")
     return finish(base, path, tables, year_column="start_year")
 
 

@@ -70,6 +70,24 @@ def read_member(archive: zipfile.ZipFile, name: str, path: Path,
     return frame
 
 
+def read_file(path: Path, columns: frozenset[str] | None = None) -> pd.DataFrame:
+    """One table saved on its own (a CSV beside the others, not in a zip), read like a
+    member: text cells, header names stripped, only `columns` kept."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"The table cannot be read ({exc.strerror or exc}).", where=str(path),
+                         fix="Check the file exists and is readable.") from exc
+    if not data.strip():
+        raise InputError("The table is empty.", where=str(path),
+                         fix="Use the CORDIS file unchanged; CORDIS never publishes empty tables.")
+    frame = _csv(data, Path(path), columns)
+    frame.columns = [_clean(c) for c in frame.columns]
+    if columns is not None:
+        frame = frame[[c for c in frame.columns if c in columns]]
+    return frame
+
+
 def _clean(header: object) -> str:
     return str(header).strip().lstrip("\ufeff")
 

@@ -131,13 +131,14 @@ def partners_page(request: Request, store: StoreDep, home: Home = "LTU", market:
 def _corpus_state(store: Any) -> dict[str, Any]:
     """What the finder can search in this store, said before a search: texts (and whether
     they are a sample) or which data is missing and how to get it."""
-    from marketscout.collab.corpus import corpus
+    from marketscout.collab.corpus import HOW_TO_GET, corpus
 
     try:
         found = corpus(store)
     except MarketscoutError as exc:
         return {"ok": False, "what": exc.what, "fix": exc.fix}
-    return {"ok": True, "projects": found.projects_with_text, "note": found.sample_note}
+    return {"ok": True, "projects": found.projects_with_text, "note": found.sample_note,
+            "fix": HOW_TO_GET}
 
 
 def _search(store: Any, form: dict[str, Any]) -> collab.PartnerSearch:
