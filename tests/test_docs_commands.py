@@ -40,10 +40,7 @@ HELP_ONLY = {
     "dsm robustness": "needs a complete BACI year (as dsm run)",
     "dsm sectors": "needs a complete BACI year (as dsm run)",
     "dsm import risk": "needs the user's Credendo export (licensed)",
-    "data import risk": "needs the OECD's PDF of the day (tests/sources/test_oecd_crc.py)",
     "survey import 1 paper_answers.xlsx": "a file of the user's paper answers",
-    "partners": "needs the CORDIS project texts (`data update cordis`); the snapshot has "
-                "none for Lithuania's partners",
     "collab index": "embeds every project text (the model is an optional download)",
     "plan instruments import": "a file of the user's own instruments",
     "plan register edit": "needs the version of a row added earlier (documented example)",
@@ -94,7 +91,7 @@ def test_every_documented_command_runs(document: str, run: Run, tmp_path: Path,
         args = argv(line)
         if help_only(args):
             words = [a for a in args if not a.startswith("-")][:2]
-            command = words[:1] if words[0] in ("serve", "partners") else words
+            command = words[:1] if words[0] == "serve" else words
             args = [*command, "--help"]
         args = [a for a in args if not (a.startswith("[") and a.endswith("]"))]
         code, _, err = run(*args)

@@ -102,3 +102,15 @@ def test_a_long_monte_carlo_run_says_it_is_working(
     code, out, err = run("rank", "--home", "LTU", "--runs", "200")
     assert code == 0 and "Ranking with 200 Monte Carlo runs ..." in err
     assert "Monte Carlo runs ..." not in out  # never on standard output
+
+
+def test_terminal_tables_show_years_without_thousands_separators() -> None:
+    from marketscout.commands._common import rich_table
+
+    frame = pd.DataFrame({"year of value": [2025.0, np.nan, "2019-2022"],
+                          "value": [2025.0, 12345.0, 1.5]})
+    buf = io.StringIO()
+    Console(file=buf, width=120).print(rich_table(frame))
+    text = buf.getvalue()
+    assert "2025 " in text and "2,025 " in text  # the year bare, the value with its separator
+    assert "2019-2022" in text and "12,345" in text

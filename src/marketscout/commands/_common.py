@@ -140,9 +140,14 @@ def rich_table(frame: pd.DataFrame, title: str | None = None) -> Table:
         table.add_column(str(col), justify="right" if numeric else "left")
     years = ["year" in str(col).lower() for col in frame.columns]  # 2025, never "2,025"
     for row in frame.itertuples(index=False):
-        table.add_row(*("-" if _missing(v) else str(int(v)) if year and float(v).is_integer()
+        table.add_row(*("-" if _missing(v) else str(int(v)) if year and _whole(v)
                         else _fmt(v) for v, year in zip(row, years, strict=True)))
     return table
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and float(value).is_integer()
 
 
 def _missing(value: Any) -> bool:
