@@ -221,7 +221,9 @@ def test_an_imported_criterion_joins_the_index(run: Run, tmp_path: Path) -> None
     [(("--weights", "innovation"), "Bad weight"),
      (("--home", "Atlantis"), "Unknown country 'Atlantis'"),
      (("--top", "0"), "--top must be between 1 and 1000"),
-     (("--runs", "0"), "runs")],
+     (("--runs", "0"), "runs"),
+     (("--year", "1991"), "No criterion has data for 1991 or earlier"),  # not zeros for all
+     (("--year", "201"), "--year must be between 1990 and 2100")],
 )
 def test_rank_bad_input_is_explained(run: Run, args: tuple[str, ...], message: str) -> None:
     code, _, err = run("rank", *args)

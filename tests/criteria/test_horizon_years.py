@@ -65,3 +65,12 @@ def test_horizon_from_reaches_the_criterion_through_compute_all(cordis: Store) -
     assert found["horizon"].values.reindex(CANDS).to_dict() == independent_count(2018, None)
     # 2018 itself is in: Germany's P18 counts with P20 and P21
     assert found["horizon"].values["DEU"] == 3.0
+
+
+@pytest.mark.parametrize(("first", "last"), [(None, 2013), (2022, None), (2019, 2016)])
+def test_years_with_no_project_start_are_no_data_not_zeros(
+        cordis: Store, first: int | None, last: int | None) -> None:
+    # e.g. `rank --year 1991`: every candidate would otherwise "have" 0 joint projects
+    result = horizon.compute(cordis, "LTU", CANDS, year=last, first_year=first)
+    assert not result.available and result.values.isna().all()
+    assert "2014-2021" in " ".join(result.notes)  # the years the data hold

@@ -60,6 +60,10 @@ def compute(
     participants = store.query(
         "SELECT DISTINCT iso3 FROM horizon_participation WHERE iso3 IS NOT NULL "
         f"AND start_year BETWEEN ? AND ? AND {NOT_A_SAMPLE}", [y0, y1])["iso3"]
+    if participants.empty:  # no project starts in the years asked for: no data, not zeros
+        held = f"{int(info['y0'].min())}-{int(info['y1'].max())}"
+        return empty(SPEC, candidates, HOW, note=f"No project starts in {y0}-{y1}; the "
+                     f"CORDIS data hold project starts {held}.")
     nonzero = int((values > 0).sum())
     sources = store.provenance_of(info["source_id"].tolist())
     return Criterion(
