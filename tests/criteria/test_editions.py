@@ -179,3 +179,25 @@ def test_the_gii_trend_comes_from_one_complete_source(store: Store) -> None:
     assert trend.rows["score"].tolist() == [50.0, 51.5, 49.0]
     assert "Pub" in trend.source and "not strictly comparable" in trend.note
     assert gii_trend(store, "USA").rows.empty
+
+
+def test_an_import_at_exactly_the_coverage_threshold_is_used_without_a_warning(
+        store: Store) -> None:
+    from marketscout.countries import candidates
+    from marketscout.priority.impact import import_impact
+    from marketscout.priority.options import Options
+
+    everyone = candidates("LTU")
+    store.load({"gii": gii(2022, dict.fromkeys(everyone, 50.0))}, prov("wipo_gii_panel"))
+    n = len(everyone) // 4
+    store.load({"gii": gii(2025, dict.fromkeys(everyone[:n], 60.0))}, prov("user_gii"))
+    exactly = Options(min_coverage=n / len(everyone))  # the file covers exactly this share
+    lines = import_impact(store, "gii", "user_gii", options=exactly)
+    assert "now uses it (GII 2025)" in lines[1]
+    assert len(lines) == 2  # no "covers less than the threshold" line
+    # the option reaches the edition rule: at the default 50 % the newer file is passed over
+    lines = import_impact(store, "gii", "user_gii")
+    assert "keeps using GII 2022" in lines[1]
+    below = Options(min_coverage=(n + 1) / len(everyone))
+    lines = import_impact(store, "gii", "user_gii", options=below)
+    assert "keeps using GII 2022" in lines[1]
