@@ -170,3 +170,22 @@ def test_mean_years_must_be_positive(store: Store) -> None:
     store.load({"exports": bilateral({"DEU": 1.0}, 2023, "EUR")}, prov("user_exports"))
     with pytest.raises(Exception, match="at least 1"):
         exports.compute(store, "LTU", CANDS, mean_years=0)
+
+
+def test_the_front_door_passes_the_options_data_choices(store: Store) -> None:
+    from marketscout.priority import run
+    from marketscout.priority.options import Options
+
+    rows = [("P1", "LTU", "coordinator", 1.0, 2015), ("P1", "DEU", "participant", 1.0, 2015),
+            ("P2", "LTU", "coordinator", 1.0, 2019), ("P2", "DEU", "participant", 1.0, 2019)]
+    store.load({"horizon_participation": participations(rows)}, prov("cordis_h2020"))
+    store.load({"exports": pd.concat([bilateral({"DEU": v}, y, "EUR")
+                                      for y, v in [(2021, 1.0), (2022, 2.0), (2023, 4.0)]])},
+               prov("user_exports"))
+    # only horizon and exports have data for 2023: the others' absence is no error
+    found = {c.id: c for c in run.compute_criteria(
+        store, "LTU", Options(year=2023, horizon_from=2016, exports_mean_years=2))}
+    assert found["horizon"].values["DEU"] == 1.0 and found["horizon"].year == "2016-2023"
+    assert found["exports"].values["DEU"] == 3.0  # (2 + 4) / 2
+    assert found["exports"].year == "2022-2023 mean"
+    assert not found["innovation"].available
