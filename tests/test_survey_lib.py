@@ -555,3 +555,35 @@ def test_survey_rounds_command_shows_the_response_rate_as_a_percentage(
     assert code == 0 and "33%" in out and "0.333" not in out  # 1 of 3 answered
     code, out, _ = run("survey", "invite", "1", "A")  # the admin's address is the default
     assert out.startswith("A\thttps://agency.example/survey/")
+
+
+def test_summary_breaks_a_score_tie_by_how_many_associations_named_the_market() -> None:
+    # k = 2: A names DEU 1st, USA 2nd; B names POL 1st, USA 2nd (weights 1).
+    # DEU 2/2 = 1, POL 2/2 = 1, USA (1 + 1)/2 = 1: a three-way tie; USA was named by two
+    answers = pd.DataFrame({"association": ["A", "A", "B", "B"],
+                            "market": ["DEU", "USA", "POL", "USA"], "position": [1, 2, 1, 2]})
+    table = survey.summary(answers, 2)
+    assert table["market"].tolist() == ["USA", "DEU", "POL"]
+    assert table["score"].tolist() == [1.0, 1.0, 1.0]
+    assert table.set_index("market")["named_by"].to_dict() == {"USA": 2, "DEU": 1, "POL": 1}
+    assert table.set_index("market")["first_by"].to_dict() == {"USA": 0, "DEU": 1, "POL": 1}
+
+
+def test_round_bounds_are_inclusive(store: Store) -> None:
+    # a round may close today, exactly five years ahead, and take 20 markets per answer
+    today = survey.create_round(store, "Today", NOW.date().isoformat(), 20, now=NOW)
+    assert today.closes_on == NOW.date() and today.max_markets == 20
+    assert today.is_open(NOW)
+    with pytest.raises(InputError, match=re.escape("1..20")):
+        survey.create_round(store, "Too many", "2030-06-30", 21, now=NOW)
+    with pytest.raises(InputError, match="in the past"):
+        survey.create_round(store, "Yesterday", "2030-02-28", 3, now=NOW)
+
+
+def test_an_answer_with_one_market_too_many_is_refused(
+        setup: tuple[Store, survey.Round, dict[str, str]]) -> None:
+    _, found, _ = setup  # k = 3
+    assert survey.clean_markets(["DEU", "POL", "USA"], found) == ("DEU", "POL", "USA")
+    with pytest.raises(survey.FormError) as refused:
+        survey.clean_markets(["DEU", "POL", "USA", "FRA"], found)
+    assert ("market-4", "too_many") in _problems(refused)

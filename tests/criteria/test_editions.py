@@ -201,3 +201,32 @@ def test_an_import_at_exactly_the_coverage_threshold_is_used_without_a_warning(
     below = Options(min_coverage=(n + 1) / len(everyone))
     lines = import_impact(store, "gii", "user_gii", options=below)
     assert "keeps using GII 2022" in lines[1]
+
+
+def test_among_equal_editions_the_widest_coverage_wins() -> None:
+    # same year, both complete, both publishers' files: the one covering more candidates
+    best, notes = choose_edition([e("a_pub", 2022, 3), e("b_pub", 2022, 4)], 4, 0.5)
+    assert best.source_id == "b_pub" and notes == []
+    # then the source id decides, so the choice never depends on the store's row order
+    best, _ = choose_edition([e("b_pub", 2022, 4), e("a_pub", 2022, 4)], 4, 0.5)
+    assert best.source_id == "a_pub"
+
+
+def test_a_source_is_partial_by_its_provenance_or_by_its_id(store: Store) -> None:
+    from marketscout.criteria.base import is_partial
+
+    store.load({"gii": gii(2022, {"DEU": 60.0})}, prov("wipo_gii"))
+    store.load({"gii": gii(2023, {"DEU": 61.0})}, prov("gii_partial_2023"))  # flag not set
+    store.load({"gii": gii(2024, {"DEU": 62.0})}, prov("press_gii", partial=True))
+    assert is_partial(store, ["wipo_gii", "gii_partial_2023", "press_gii", "unknown"]) == {
+        "wipo_gii": False, "gii_partial_2023": True, "press_gii": True, "unknown": False}
+
+
+def test_a_market_missing_from_the_reported_marks_is_not_reported() -> None:
+    from marketscout.criteria.base import Criterion
+
+    values = pd.Series([1.0, 0.0, 0.0], index=pd.Index(["DEU", "FRA", "POL"], name="iso3"))
+    c = Criterion(id="x", name="x", unit="u", direction=1, values=values,
+                  reported=pd.Series({"DEU": True, "FRA": False}))
+    assert c.reported_mask.to_dict() == {"DEU": True, "FRA": False, "POL": False}
+    assert c.n_covered == 3 and c.coverage == 1.0  # filled zeros are values, not reports
