@@ -230,3 +230,29 @@ def test_a_market_missing_from_the_reported_marks_is_not_reported() -> None:
                   reported=pd.Series({"DEU": True, "FRA": False}))
     assert c.reported_mask.to_dict() == {"DEU": True, "FRA": False, "POL": False}
     assert c.n_covered == 3 and c.coverage == 1.0  # filled zeros are values, not reports
+
+
+def test_a_complete_table_covers_every_candidate_whatever_it_lists(store: Store) -> None:
+    # BACI 2023 lists one partner but is complete (absent = 0): it covers 4/4 and, being
+    # newer, wins over a 2022 extract listing three of the four candidates
+    store.load({"exports": exports_rows(2023, {"DEU": 12.0})}, prov("baci_ltu", complete=True))
+    store.load({"exports": exports_rows(2022, {"DEU": 1.0, "FRA": 2.0, "POL": 3.0})},
+               prov("user_exp"))
+    result = exports.compute(store, "LTU", CANDS)
+    assert result.sources[0].source_id == "baci_ltu" and result.year == "2023"
+    assert result.values.to_dict() == {"DEU": 12.0, "FRA": 0.0, "POL": 0.0, "USA": 0.0}
+
+
+def test_the_year_option_includes_that_year(store: Store) -> None:
+    # --year Y: data of Y itself are used (at or before Y)
+    frame = pd.concat([exports_rows(2022, {"DEU": 1.0, "FRA": 1.0}),
+                       exports_rows(2023, {"DEU": 5.0, "FRA": 6.0}),
+                       exports_rows(2024, {"DEU": 9.0, "FRA": 9.0})])
+    store.load({"exports": frame}, prov("user_exp"))
+    assert exports.compute(store, "LTU", CANDS, year=2023).values.dropna().to_dict() == {
+        "DEU": 5.0, "FRA": 6.0}
+    store.load({"gii": pd.concat([gii(2022, dict.fromkeys(CANDS, 40.0)),
+                                  gii(2023, dict.fromkeys(CANDS, 50.0)),
+                                  gii(2024, dict.fromkeys(CANDS, 60.0))])}, prov("wipo_gii"))
+    result = innovation.compute(store, "LTU", CANDS, year=2023)
+    assert result.year == "2023" and result.values.to_dict() == dict.fromkeys(CANDS, 50.0)
