@@ -189,3 +189,25 @@ def test_the_front_door_passes_the_options_data_choices(store: Store) -> None:
     assert found["exports"].values["DEU"] == 3.0  # (2 + 4) / 2
     assert found["exports"].year == "2022-2023 mean"
     assert not found["innovation"].available
+
+
+def test_horizon_spans_every_cordis_source(store: Store) -> None:
+    # two dumps (Horizon 2020 from 2015, Horizon Europe from 2021): the years counted run
+    # from the earliest start in any of them to the latest
+    store.load({"horizon_participation": participations(
+        [("P1", "LTU", "coordinator", 1.0, 2015), ("P1", "DEU", "participant", 1.0, 2015),
+         ("P2", "POL", "coordinator", 1.0, 2016)])}, prov("cordis_h2020"))
+    store.load({"horizon_participation": participations(
+        [("P3", "LTU", "coordinator", 1.0, 2022), ("P3", "FRA", "participant", 1.0, 2022)])
+        .assign(org_id=["x1", "x2"])}, prov("cordis_horizon"))
+    result = horizon.compute(store, "LTU", CANDS)
+    assert result.year == "2015-2022"
+    assert result.values.to_dict() == {"DEU": 1.0, "FRA": 1.0, "POL": 0.0, "USA": 0.0}
+    # POL took part in 2016 only (no joint project): a reported 0; USA never took part
+    assert result.reported_mask.to_dict() == {"DEU": True, "FRA": True, "POL": True,
+                                              "USA": False}
+    # from 2020 on, only those taking part in projects starting then count as reported
+    later = horizon.compute(store, "LTU", CANDS, first_year=2020)
+    assert later.year == "2020-2022"
+    assert later.reported_mask.to_dict() == {"DEU": False, "FRA": True, "POL": False,
+                                             "USA": False}
