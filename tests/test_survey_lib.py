@@ -587,3 +587,17 @@ def test_an_answer_with_one_market_too_many_is_refused(
     with pytest.raises(survey.FormError) as refused:
         survey.clean_markets(["DEU", "POL", "USA", "FRA"], found)
     assert ("market-4", "too_many") in _problems(refused)
+
+
+def test_a_round_for_any_home_counts_up_to_its_closing_year(store: Store) -> None:
+    found = survey.create_round(store, "Any home", "2030-06-30", 3, now=NOW)  # no home
+    survey.add_association(store, "LINPRA", now=NOW)
+    invitation = survey.find_invitation(store, survey.invite(store, found.round_id, "LINPRA",
+                                                             now=NOW))
+    assert invitation is not None
+    survey.submit_answer(store, invitation, ["DEU"], now=NOW)
+    # a round without a home country serves every home; --year Y takes rounds closing in Y
+    assert survey.round_for_criterion(store, "LTU", 2030, now=NOW) == found
+    assert survey.round_for_criterion(store, "LVA", None, now=NOW) == found
+    assert survey.round_for_criterion(store, "LTU", 2029, now=NOW) is None
+    assert criterion.compute(store, "LTU", CANDS, year=2030).values["DEU"] == 3.0
