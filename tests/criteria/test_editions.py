@@ -256,3 +256,14 @@ def test_the_year_option_includes_that_year(store: Store) -> None:
                                   gii(2024, dict.fromkeys(CANDS, 60.0))])}, prov("wipo_gii"))
     result = innovation.compute(store, "LTU", CANDS, year=2023)
     assert result.year == "2023" and result.values.to_dict() == dict.fromkeys(CANDS, 50.0)
+
+
+def test_the_fdi_coverage_threshold_decides_between_editions(store: Store) -> None:
+    frame = pd.concat([
+        pd.DataFrame({"home": "LTU", "partner": CANDS, "year": 2022, "value": 1.0}),
+        pd.DataFrame({"home": "LTU", "partner": ["DEU"], "year": 2023, "value": 5.0})])
+    store.load({"fdi_inward": frame.assign(unit="EUR million", basis="immediate")},
+               prov("eurostat_fdi"))
+    assert fdi.compute(store, "LTU", CANDS).year == "2022"  # 2023 covers 1/4 < 50 %
+    lower = fdi.compute(store, "LTU", CANDS, min_coverage=0.25)  # 1/4 passes
+    assert lower.year == "2023" and lower.values.dropna().to_dict() == {"DEU": 5.0}
