@@ -601,3 +601,29 @@ def test_a_round_for_any_home_counts_up_to_its_closing_year(store: Store) -> Non
     assert survey.round_for_criterion(store, "LVA", None, now=NOW) == found
     assert survey.round_for_criterion(store, "LTU", 2029, now=NOW) is None
     assert criterion.compute(store, "LTU", CANDS, year=2030).values["DEU"] == 3.0
+
+
+def test_closing_a_round_is_never_stamped_before_a_stored_answer(
+        setup: tuple[Store, survey.Round, dict[str, str]]) -> None:
+    store, found, tokens = setup
+    invitation = survey.find_invitation(store, tokens["LINPRA"])
+    assert invitation is not None
+    later = NOW + timedelta(hours=1)  # an answer that committed while the close was on its way
+    survey.submit_answer(store, invitation, ["DEU"], now=later)
+    closed = survey.close_round(store, found.round_id, now=NOW)
+    assert closed.closed_at == later and closed.closes_at == later
+    assert survey.results(store, found.round_id).answered == 1
+
+
+def test_an_import_takes_k_markets_per_association_and_refuses_more(
+        setup: tuple[Store, survey.Round, dict[str, str]], tmp_path: Path) -> None:
+    store, found, _ = setup  # k = 3
+    path = tmp_path / "answers.csv"
+    path.write_text("association,market,order\nLINPRA,Germany,1\nLINPRA,Poland,2\n"
+                    "LINPRA,France,3\n", encoding="utf-8")
+    assert survey.import_answers(store, found.round_id, path, now=NOW) == 1
+    path.write_text("association,market,order\nInfobalt,Germany,1\nInfobalt,Poland,2\n"
+                    "Infobalt,France,3\nInfobalt,Sweden,4\n", encoding="utf-8")
+    with pytest.raises(InputError, match="at position 4; this round takes at most 3"):
+        survey.import_answers(store, found.round_id, path, now=NOW)
+    assert set(survey.answers_frame(store, found.round_id)["association"]) == {"LINPRA"}
