@@ -209,3 +209,22 @@ def test_check_finds_one_lost_row_and_a_lost_import(home: Path) -> None:
     assert "lacks 1 row(s) of survey_round" in found.problems[0]
     assert "lacks your import user_gii" in found.problems[1]
     assert all("store rebuild" in p for p in found.problems)
+
+
+def test_rebuild_reads_the_latest_kept_file_when_the_kept_rows_are_unreadable(
+        home: Path, run: Any, tmp_path: Path) -> None:
+    first = tmp_path / "first" / "gii.csv"
+    second = tmp_path / "second" / "gii.csv"
+    for path, score in ((first, "50.0"), (second, "60.5")):
+        path.parent.mkdir()
+        path.write_text(f"economy,score,rank,year\nGermany,{score},9,2023\n", encoding="utf-8")
+    assert run("data", "import", "gii", str(first))[0] == 0
+    assert run("data", "import", "gii", str(second))[0] == 0  # replaces user_gii
+    db = home / "marketscout.duckdb"
+    (home / "user-data" / "loads" / "user_gii" / "gii.parquet").write_bytes(b"not parquet")
+    rebuilt = rebuild_store(db)
+    assert "user_gii" in rebuilt.imports
+    assert any("read the kept file" in w for w in rebuilt.warnings), rebuilt.warnings
+    with Store(db, read_only=True) as store:
+        got = store.query("SELECT iso3, score FROM gii WHERE source_id = 'user_gii'")
+    assert got.to_dict("list") == {"iso3": ["DEU"], "score": [60.5]}  # the second file's
