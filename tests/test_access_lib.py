@@ -195,3 +195,32 @@ def test_users_commands(run: Callable[..., tuple[int, str, str]],
     assert run("users", "remove", "ana")[0] == 0
     code, _, err = run("users", "remove", "ana")
     assert code == 2 and "No user 'ana'" in err
+
+
+def test_a_success_resets_the_addresss_failure_count(store: Store) -> None:
+    access.sync_bootstrap(store, "s3cret s3cret", now=NOW)
+    at = [NOW + timedelta(seconds=s) for s in range(20)]
+    for i in range(access.PER_CLIENT_FAILURES - 1):  # 4 failures: not yet locked
+        assert access.login(store, "admin", f"guess{i}", "10.0.0.1", now=at[i]) is None
+    assert access.login(store, "admin", "s3cret s3cret", "10.0.0.1", now=at[5])  # resets
+    for i in range(access.PER_CLIENT_FAILURES - 1):  # 4 more: 4 since the success
+        assert access.login(store, "admin", f"again{i}", "10.0.0.1", now=at[6 + i]) is None
+    assert access.login(store, "admin", "s3cret s3cret", "10.0.0.1", now=at[11])
+    for i in range(access.PER_CLIENT_FAILURES):  # 5 since the last success: locked
+        assert access.login(store, "admin", f"more{i}", "10.0.0.1", now=at[12 + i]) is None
+    with pytest.raises(access.LoginLockedError):
+        access.login(store, "admin", "s3cret s3cret", "10.0.0.1", now=at[18])
+
+
+def test_password_and_user_name_lengths_are_inclusive(store: Store) -> None:
+    for ok in ("x" * 12, "x" * 200):
+        assert access.users.check_password(ok) == ok
+    for bad in ("x" * 11, "x" * 201):
+        with pytest.raises(InputError, match="it needs 12 to 200"):
+            access.users.check_password(bad)
+    longest = "a" * 40  # user names take 2 to 40 characters, and each can log in
+    access.add_user(store, longest, "analyst", GOOD, now=NOW)
+    assert access.login(store, longest, GOOD, "10.0.0.1", now=NOW)
+    assert access.add_user(store, "ab", "analyst", GOOD, now=NOW).username == "ab"
+    with pytest.raises(InputError, match="not a valid user name"):
+        access.add_user(store, "a" * 41, "analyst", GOOD, now=NOW)

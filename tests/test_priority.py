@@ -162,3 +162,38 @@ def test_default_recipe_is_documented_coinr_treatment() -> None:
     assert (r.treat, r.winmax, r.skew, r.kurt) == ("winsorise", 5, 2.0, 3.5)
     assert tuple(r.params_for_normalise()["range"]) == (1.0, 100.0)
     assert not math.isnan(priority.Options().min_coverage)
+
+
+def test_value_text_rounds_from_100_on_and_names_the_unit() -> None:
+    from marketscout.priority.comparison import value_text
+
+    c = crit("a", [1, 2, 3, 4])
+    assert value_text(c, 100.0) == "100 u"  # from 100 on: whole numbers with separators
+    assert value_text(c, 1234.4) == "1,234 u"
+    assert value_text(c, 99.94) == "99.9 u"  # below 100: one decimal
+    assert value_text(c, -250.0) == "-250 u"
+    assert value_text(c, float("nan")) == "no data"
+    score = replace(c, unit="score 0-100")
+    assert value_text(score, 54.46) == "54.5 (score 0-100)"
+
+
+def test_compare_gives_at_most_two_reasons_and_none_without_a_gap() -> None:
+    # a, b: 10, 20, 30, 40 -> 1, 34, 67, 100; c: 10, 20, 40, 40 -> 1, 34, 100, 100
+    # scores AUT 1, BEL 34, CAN 78, DNK 100: the list is DNK, CAN
+    found = [crit("a", [10, 20, 30, 40]), crit("b", [10, 20, 30, 40]),
+             crit("c", [10, 20, 40, 40])]
+    plist = priority.build_priority_list("LTU", found, options())
+    assert plist.selected == ["DNK", "CAN"]
+    result = priority.compare(plist, ["Canada", "Belgium", "Lithuania"], name="official")
+    # BEL below the list's medians (83.5, 83.5, 100) by 49.5, 49.5, 66: the two largest only
+    (bel, ltu) = result["exits"]  # ranked exits first, the unranked (home) last
+    assert bel["drivers"] == ["rank 3, P(on the list) 0.0%",
+                              "c 20.0 u, below the list's median of 40.0 u",
+                              "a 20.0 u, below the list's median of 35.0 u"]
+    assert ltu["iso3"] == "LTU" and ltu["rank"] is None
+    assert ltu["drivers"] == ["not a candidate market"]
+    # DNK stands above the list on a and b (+16.5) and level with it on c (gap 0: no reason)
+    two = priority.build_priority_list("LTU", [found[0], found[2]], options())
+    (entry,) = priority.compare(two, ["Canada", "Belgium"])["entries"]
+    assert entry["drivers"] == ["rank 1, P(on the list) 100.0%",
+                                "a 40.0 u, above the list's median of 35.0 u"]

@@ -208,3 +208,54 @@ def test_a_recipe_file_can_set_the_coverage_threshold(tmp_path: Path) -> None:
     path.write_text("[selection]\nmin_coverag = 0.3\n", encoding="utf-8")
     with pytest.raises(InputError, match="min_coverag"):
         options_from_toml(path)
+
+
+@pytest.mark.parametrize("tiers", [(0.9, 0.5, 0.0), (1.01, 0.5, 0.1), (0.5, 0.9, 0.1),
+                                   (0.9, 0.1, 0.5)])
+def test_tier_thresholds_must_fall_within_zero_and_one(tiers: tuple[float, float, float]
+                                                       ) -> None:
+    # methodology: core >= likely >= watch > 0 and core <= 1; a watch tier of 0 would tier
+    # every market, even one that never makes the list
+    with pytest.raises(InputError) as info:
+        priority.Options(tiers=tiers)
+    assert info.value.where == "tiers"
+    assert priority.Options(tiers=(1.0, 1.0, 1.0)).tiers == (1.0, 1.0, 1.0)  # equal: allowed
+
+
+def test_failed_runs_do_not_count_in_the_share_of_runs() -> None:
+    # run 2 failed (NaN scores): P(on the list) is over the one successful run, not two
+    scores = np.array([[3.0, 2.0, 1.0], [np.nan, np.nan, np.nan]])
+    shares = selection_shares(scores, np.array([True, True, True]), 1)
+    np.testing.assert_array_equal(shares, [1.0, 0.0, 0.0])
+    assert np.isnan(pool_ranks(scores, np.array([True, True, True]))[1]).all()
+
+
+def test_a_market_reported_on_exactly_the_unit_coverage_share_is_ranked() -> None:
+    # DNK is reported by 1 of the 2 criteria: 50 % exactly, enough for unit_coverage 0.5
+    found = [crit("a", [10, 20, 30, 40]), crit("b", [1, 1, 4, np.nan])]
+    plist = priority.build_priority_list("LTU", found, options(unit_coverage=0.5))
+    assert set(plist.markets["iso3"]) == set(MARKETS) and plist.not_ranked.empty
+    plist = priority.build_priority_list("LTU", found, options(unit_coverage=0.51))
+    assert plist.not_ranked["iso3"].tolist() == ["DNK"]
+
+
+def test_an_included_market_does_not_compete_for_the_datas_places() -> None:
+    # CAN (the best) is forced in: the one place left goes to DNK, the best of the others,
+    # in every run, so DNK's P(on the list) is 1 and its tier core
+    o = options(overrides=(Override("CAN", "include", "partner"),))
+    plist = priority.build_priority_list("LTU", hand_case(), o)
+    assert plist.selected == ["CAN", "DNK"]
+    m = plist.markets.set_index("iso3")
+    assert m.loc["DNK", "p_top"] == 1.0 and m.loc["DNK", "tier"] == "core"
+    assert m.loc["BEL", "p_top"] == 0.0
+
+
+def test_a_tie_at_the_cut_off_is_broken_by_iso3_code_not_by_name() -> None:
+    three = ["BEL", "DEU", "FRA"]
+    # DEU (100, 1) and FRA (1, 100) tie at 50.5 above BEL (60, 40) = 50; by ISO3 DEU comes
+    # first, by name France would
+    found = [crit("a", [60.0, 100.0, 1.0], markets=three),
+             crit("b", [40.0, 1.0, 100.0], markets=three)]
+    plist = priority.build_priority_list("LTU", found, options(top=1))
+    assert plist.selected == ["DEU"]
+    assert plist.markets["iso3"].tolist() == ["DEU", "FRA", "BEL"]

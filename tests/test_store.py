@@ -221,3 +221,47 @@ def test_a_slow_first_run_says_so_on_stderr_only(
     with open_store(tmp_path / "m.duckdb"):
         pass
     assert capfd.readouterr() == ("", "")  # not on later runs
+
+
+def test_lock_wait_bounds_are_inclusive() -> None:
+    # from 0 (do not wait) to 86400 s (a day), both ends allowed
+    assert lock_wait({"MARKETSCOUT_LOCK_WAIT": "0"}) == 0.0
+    assert lock_wait({"MARKETSCOUT_LOCK_WAIT": "86400"}) == 86_400.0
+    with pytest.raises(StoreError, match="from 0 to 86400"):
+        lock_wait({"MARKETSCOUT_LOCK_WAIT": "86400.5"})
+
+
+def test_a_lock_message_is_never_taken_for_damage() -> None:
+    from marketscout.store import is_damage
+
+    lock = Exception('IO Error: Could not set lock on file "m.duckdb": Conflicting lock is '
+                     "held in python (PID 12) by user x. Failed to read the header.")
+    assert not is_damage(lock)
+    assert is_damage(Exception("IO Error: Failed to read the header of m.duckdb"))
+
+
+def test_a_project_error_inside_a_write_keeps_its_own_message(store: Store) -> None:
+    from marketscout.errors import InputError
+
+    with pytest.raises(InputError) as info, store._transaction("Writing", "Try again") as con:
+        con.execute("INSERT INTO meta VALUES ('k', 'v')")
+        raise InputError("The row is refused.", where="file.csv, row 3", fix="Fix row 3.")
+    assert info.value.what == "The row is refused." and info.value.where == "file.csv, row 3"
+    assert store.meta("k") is None  # rolled back
+
+
+def test_a_table_of_no_sources_is_empty(store: Store) -> None:
+    store.load({"gii": gii_rows([1.0, 2.0])}, prov("a"))
+    assert store.table("gii", []).empty
+    assert len(store.table("gii", ["a"])) == 2 and len(store.table("gii")) == 2
+
+
+def test_an_init_file_a_day_old_is_removed_even_with_a_live_pid(tmp_path: Path) -> None:
+    from marketscout.store import remove_stale_init_files
+
+    reused = tmp_path / f".init-{os.getpid()}-abc.duckdb"  # our pid: alive, but reused
+    reused.write_bytes(b"half a database")
+    now = time.time()
+    assert remove_stale_init_files(tmp_path, now=now + 23 * 3600) == []
+    assert remove_stale_init_files(tmp_path, now=now + 25 * 3600) == [reused]
+    assert not reused.exists()

@@ -96,3 +96,28 @@ def test_a_full_disk_while_keeping_says_the_change_is_saved(
     assert any("up to date" in n for n in result.notes)
     kept = pd.read_parquet(home / "user-data" / "tables" / "survey_association.parquet")
     assert list(kept["name"]) == ["Infobalt"]
+
+
+def test_the_admins_settings_are_kept_too(home: Path) -> None:
+    with open_store(home / "marketscout.duckdb") as store:
+        access.save_options(store, {"read_access": "login"}, by="admin")
+    got = pd.read_parquet(home / "user-data" / "tables" / "app_setting.parquet")
+    assert got[["key", "value"]].to_dict("records") == [{"key": "read_access",
+                                                         "value": "login"}]
+
+
+def test_kept_loads_come_in_the_order_they_were_made_without_unfinished_ones(
+        tmp_path: Path) -> None:
+    from marketscout.provenance import Provenance
+
+    kept = UserData(tmp_path / "user-data")
+    frame = pd.DataFrame({"iso3": ["DEU"], "score": [1.0]})
+    for source_id in ("user_b", "user_a"):  # b first: the order is not the names'
+        kept.keep_load({"gii": frame}, Provenance(source_id=source_id, title="t",
+                                                  publisher="user import", url="u",
+                                                  licence="l", edition="e"))
+    unfinished = kept.loads_dir / ".new-user_c-1-2"  # a copy interrupted half-way
+    unfinished.mkdir()
+    (unfinished / "load.json").write_text('{"provenance": {"source_id": "user_c"}, '
+                                          '"loaded_at": "0"}', encoding="utf-8")
+    assert [r["provenance"]["source_id"] for r in kept.loads()] == ["user_b", "user_a"]

@@ -183,3 +183,48 @@ def test_a_web_upload_is_kept_too(home: Path) -> None:
     assert entry["name"] == "my gii.csv" and entry["options"]["kind"] == "gii"
     assert (kept / "imports" / entry["file"]).read_bytes() == content
     assert (kept / "loads" / "user_gii" / "gii.parquet").exists()
+
+
+def test_check_finds_one_lost_row_and_a_lost_import(home: Path) -> None:
+    import pandas as pd
+
+    from marketscout.provenance import Provenance
+
+    db = home / "marketscout.duckdb"
+    with open_store(db) as store:
+        survey.create_round(store, "Survey 2030", "2030-06-30", 3, home="LTU")
+        survey.create_round(store, "Survey 2031", "2031-06-30", 3, home="LTU")
+        rows = pd.DataFrame({"iso3": ["DEU"], "edition": 2024, "code": "GII", "name": "GII",
+                             "score": [60.0], "rank": [1.0]})
+        store.load({"gii": rows}, Provenance(source_id="user_gii", title="GII",
+                                             publisher="user import", url="file",
+                                             licence="own", edition="2024"))
+    assert check_store(db).ok
+    with Store(db) as store:  # changes the kept copy never saw, as a damaged WAL loses them
+        store._con.execute("DELETE FROM survey_round WHERE title = 'Survey 2031'")
+        store._con.execute("DELETE FROM gii WHERE source_id = 'user_gii'")
+        store._con.execute("DELETE FROM provenance WHERE source_id = 'user_gii'")
+    found = check_store(db)
+    assert not found.ok and len(found.problems) == 2, found.problems
+    assert "lacks 1 row(s) of survey_round" in found.problems[0]
+    assert "lacks your import user_gii" in found.problems[1]
+    assert all("store rebuild" in p for p in found.problems)
+
+
+def test_rebuild_reads_the_latest_kept_file_when_the_kept_rows_are_unreadable(
+        home: Path, run: Any, tmp_path: Path) -> None:
+    first = tmp_path / "first" / "gii.csv"
+    second = tmp_path / "second" / "gii.csv"
+    for path, score in ((first, "50.0"), (second, "60.5")):
+        path.parent.mkdir()
+        path.write_text(f"economy,score,rank,year\nGermany,{score},9,2023\n", encoding="utf-8")
+    assert run("data", "import", "gii", str(first))[0] == 0
+    assert run("data", "import", "gii", str(second))[0] == 0  # replaces user_gii
+    db = home / "marketscout.duckdb"
+    (home / "user-data" / "loads" / "user_gii" / "gii.parquet").write_bytes(b"not parquet")
+    rebuilt = rebuild_store(db)
+    assert "user_gii" in rebuilt.imports
+    assert any("read the kept file" in w for w in rebuilt.warnings), rebuilt.warnings
+    with Store(db, read_only=True) as store:
+        got = store.query("SELECT iso3, score FROM gii WHERE source_id = 'user_gii'")
+    assert got.to_dict("list") == {"iso3": ["DEU"], "score": [60.5]}  # the second file's

@@ -555,3 +555,75 @@ def test_survey_rounds_command_shows_the_response_rate_as_a_percentage(
     assert code == 0 and "33%" in out and "0.333" not in out  # 1 of 3 answered
     code, out, _ = run("survey", "invite", "1", "A")  # the admin's address is the default
     assert out.startswith("A\thttps://agency.example/survey/")
+
+
+def test_summary_breaks_a_score_tie_by_how_many_associations_named_the_market() -> None:
+    # k = 2: A names DEU 1st, USA 2nd; B names POL 1st, USA 2nd (weights 1).
+    # DEU 2/2 = 1, POL 2/2 = 1, USA (1 + 1)/2 = 1: a three-way tie; USA was named by two
+    answers = pd.DataFrame({"association": ["A", "A", "B", "B"],
+                            "market": ["DEU", "USA", "POL", "USA"], "position": [1, 2, 1, 2]})
+    table = survey.summary(answers, 2)
+    assert table["market"].tolist() == ["USA", "DEU", "POL"]
+    assert table["score"].tolist() == [1.0, 1.0, 1.0]
+    assert table.set_index("market")["named_by"].to_dict() == {"USA": 2, "DEU": 1, "POL": 1}
+    assert table.set_index("market")["first_by"].to_dict() == {"USA": 0, "DEU": 1, "POL": 1}
+
+
+def test_round_bounds_are_inclusive(store: Store) -> None:
+    # a round may close today, exactly five years ahead, and take 20 markets per answer
+    today = survey.create_round(store, "Today", NOW.date().isoformat(), 20, now=NOW)
+    assert today.closes_on == NOW.date() and today.max_markets == 20
+    assert today.is_open(NOW)
+    with pytest.raises(InputError, match=re.escape("1..20")):
+        survey.create_round(store, "Too many", "2030-06-30", 21, now=NOW)
+    with pytest.raises(InputError, match="in the past"):
+        survey.create_round(store, "Yesterday", "2030-02-28", 3, now=NOW)
+
+
+def test_an_answer_with_one_market_too_many_is_refused(
+        setup: tuple[Store, survey.Round, dict[str, str]]) -> None:
+    _, found, _ = setup  # k = 3
+    assert survey.clean_markets(["DEU", "POL", "USA"], found) == ("DEU", "POL", "USA")
+    with pytest.raises(survey.FormError) as refused:
+        survey.clean_markets(["DEU", "POL", "USA", "FRA"], found)
+    assert ("market-4", "too_many") in _problems(refused)
+
+
+def test_a_round_for_any_home_counts_up_to_its_closing_year(store: Store) -> None:
+    found = survey.create_round(store, "Any home", "2030-06-30", 3, now=NOW)  # no home
+    survey.add_association(store, "LINPRA", now=NOW)
+    invitation = survey.find_invitation(store, survey.invite(store, found.round_id, "LINPRA",
+                                                             now=NOW))
+    assert invitation is not None
+    survey.submit_answer(store, invitation, ["DEU"], now=NOW)
+    # a round without a home country serves every home; --year Y takes rounds closing in Y
+    assert survey.round_for_criterion(store, "LTU", 2030, now=NOW) == found
+    assert survey.round_for_criterion(store, "LVA", None, now=NOW) == found
+    assert survey.round_for_criterion(store, "LTU", 2029, now=NOW) is None
+    assert criterion.compute(store, "LTU", CANDS, year=2030).values["DEU"] == 3.0
+
+
+def test_closing_a_round_is_never_stamped_before_a_stored_answer(
+        setup: tuple[Store, survey.Round, dict[str, str]]) -> None:
+    store, found, tokens = setup
+    invitation = survey.find_invitation(store, tokens["LINPRA"])
+    assert invitation is not None
+    later = NOW + timedelta(hours=1)  # an answer that committed while the close was on its way
+    survey.submit_answer(store, invitation, ["DEU"], now=later)
+    closed = survey.close_round(store, found.round_id, now=NOW)
+    assert closed.closed_at == later and closed.closes_at == later
+    assert survey.results(store, found.round_id).answered == 1
+
+
+def test_an_import_takes_k_markets_per_association_and_refuses_more(
+        setup: tuple[Store, survey.Round, dict[str, str]], tmp_path: Path) -> None:
+    store, found, _ = setup  # k = 3
+    path = tmp_path / "answers.csv"
+    path.write_text("association,market,order\nLINPRA,Germany,1\nLINPRA,Poland,2\n"
+                    "LINPRA,France,3\n", encoding="utf-8")
+    assert survey.import_answers(store, found.round_id, path, now=NOW) == 1
+    path.write_text("association,market,order\nInfobalt,Germany,1\nInfobalt,Poland,2\n"
+                    "Infobalt,France,3\nInfobalt,Sweden,4\n", encoding="utf-8")
+    with pytest.raises(InputError, match="at position 4; this round takes at most 3"):
+        survey.import_answers(store, found.round_id, path, now=NOW)
+    assert set(survey.answers_frame(store, found.round_id)["association"]) == {"LINPRA"}

@@ -170,3 +170,44 @@ def test_mean_years_must_be_positive(store: Store) -> None:
     store.load({"exports": bilateral({"DEU": 1.0}, 2023, "EUR")}, prov("user_exports"))
     with pytest.raises(Exception, match="at least 1"):
         exports.compute(store, "LTU", CANDS, mean_years=0)
+
+
+def test_the_front_door_passes_the_options_data_choices(store: Store) -> None:
+    from marketscout.priority import run
+    from marketscout.priority.options import Options
+
+    rows = [("P1", "LTU", "coordinator", 1.0, 2015), ("P1", "DEU", "participant", 1.0, 2015),
+            ("P2", "LTU", "coordinator", 1.0, 2019), ("P2", "DEU", "participant", 1.0, 2019)]
+    store.load({"horizon_participation": participations(rows)}, prov("cordis_h2020"))
+    store.load({"exports": pd.concat([bilateral({"DEU": v}, y, "EUR")
+                                      for y, v in [(2021, 1.0), (2022, 2.0), (2023, 4.0)]])},
+               prov("user_exports"))
+    # only horizon and exports have data for 2023: the others' absence is no error
+    found = {c.id: c for c in run.compute_criteria(
+        store, "LTU", Options(year=2023, horizon_from=2016, exports_mean_years=2))}
+    assert found["horizon"].values["DEU"] == 1.0 and found["horizon"].year == "2016-2023"
+    assert found["exports"].values["DEU"] == 3.0  # (2 + 4) / 2
+    assert found["exports"].year == "2022-2023 mean"
+    assert not found["innovation"].available
+
+
+def test_horizon_spans_every_cordis_source(store: Store) -> None:
+    # two dumps (Horizon 2020 from 2015, Horizon Europe from 2021): the years counted run
+    # from the earliest start in any of them to the latest
+    store.load({"horizon_participation": participations(
+        [("P1", "LTU", "coordinator", 1.0, 2015), ("P1", "DEU", "participant", 1.0, 2015),
+         ("P2", "POL", "coordinator", 1.0, 2016)])}, prov("cordis_h2020"))
+    store.load({"horizon_participation": participations(
+        [("P3", "LTU", "coordinator", 1.0, 2022), ("P3", "FRA", "participant", 1.0, 2022)])
+        .assign(org_id=["x1", "x2"])}, prov("cordis_horizon"))
+    result = horizon.compute(store, "LTU", CANDS)
+    assert result.year == "2015-2022"
+    assert result.values.to_dict() == {"DEU": 1.0, "FRA": 1.0, "POL": 0.0, "USA": 0.0}
+    # POL took part in 2016 only (no joint project): a reported 0; USA never took part
+    assert result.reported_mask.to_dict() == {"DEU": True, "FRA": True, "POL": True,
+                                              "USA": False}
+    # from 2020 on, only those taking part in projects starting then count as reported
+    later = horizon.compute(store, "LTU", CANDS, first_year=2020)
+    assert later.year == "2020-2022"
+    assert later.reported_mask.to_dict() == {"DEU": False, "FRA": True, "POL": False,
+                                             "USA": False}

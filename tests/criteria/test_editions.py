@@ -179,3 +179,91 @@ def test_the_gii_trend_comes_from_one_complete_source(store: Store) -> None:
     assert trend.rows["score"].tolist() == [50.0, 51.5, 49.0]
     assert "Pub" in trend.source and "not strictly comparable" in trend.note
     assert gii_trend(store, "USA").rows.empty
+
+
+def test_an_import_at_exactly_the_coverage_threshold_is_used_without_a_warning(
+        store: Store) -> None:
+    from marketscout.countries import candidates
+    from marketscout.priority.impact import import_impact
+    from marketscout.priority.options import Options
+
+    everyone = candidates("LTU")
+    store.load({"gii": gii(2022, dict.fromkeys(everyone, 50.0))}, prov("wipo_gii_panel"))
+    n = len(everyone) // 4
+    store.load({"gii": gii(2025, dict.fromkeys(everyone[:n], 60.0))}, prov("user_gii"))
+    exactly = Options(min_coverage=n / len(everyone))  # the file covers exactly this share
+    lines = import_impact(store, "gii", "user_gii", options=exactly)
+    assert "now uses it (GII 2025)" in lines[1]
+    assert len(lines) == 2  # no "covers less than the threshold" line
+    # the option reaches the edition rule: at the default 50 % the newer file is passed over
+    lines = import_impact(store, "gii", "user_gii")
+    assert "keeps using GII 2022" in lines[1]
+    below = Options(min_coverage=(n + 1) / len(everyone))
+    lines = import_impact(store, "gii", "user_gii", options=below)
+    assert "keeps using GII 2022" in lines[1]
+
+
+def test_among_equal_editions_the_widest_coverage_wins() -> None:
+    # same year, both complete, both publishers' files: the one covering more candidates
+    best, notes = choose_edition([e("a_pub", 2022, 3), e("b_pub", 2022, 4)], 4, 0.5)
+    assert best.source_id == "b_pub" and notes == []
+    # then the source id decides, so the choice never depends on the store's row order
+    best, _ = choose_edition([e("b_pub", 2022, 4), e("a_pub", 2022, 4)], 4, 0.5)
+    assert best.source_id == "a_pub"
+
+
+def test_a_source_is_partial_by_its_provenance_or_by_its_id(store: Store) -> None:
+    from marketscout.criteria.base import is_partial
+
+    store.load({"gii": gii(2022, {"DEU": 60.0})}, prov("wipo_gii"))
+    store.load({"gii": gii(2023, {"DEU": 61.0})}, prov("gii_partial_2023"))  # flag not set
+    store.load({"gii": gii(2024, {"DEU": 62.0})}, prov("press_gii", partial=True))
+    assert is_partial(store, ["wipo_gii", "gii_partial_2023", "press_gii", "unknown"]) == {
+        "wipo_gii": False, "gii_partial_2023": True, "press_gii": True, "unknown": False}
+
+
+def test_a_market_missing_from_the_reported_marks_is_not_reported() -> None:
+    from marketscout.criteria.base import Criterion
+
+    values = pd.Series([1.0, 0.0, 0.0], index=pd.Index(["DEU", "FRA", "POL"], name="iso3"))
+    c = Criterion(id="x", name="x", unit="u", direction=1, values=values,
+                  reported=pd.Series({"DEU": True, "FRA": False}))
+    assert c.reported_mask.to_dict() == {"DEU": True, "FRA": False, "POL": False}
+    assert c.n_covered == 3 and c.coverage == 1.0  # filled zeros are values, not reports
+
+
+def test_a_complete_table_covers_every_candidate_whatever_it_lists(store: Store) -> None:
+    # BACI 2023 lists one partner but is complete (absent = 0): it covers 4/4 and, being
+    # newer, wins over a 2022 extract listing three of the four candidates
+    store.load({"exports": exports_rows(2023, {"DEU": 12.0})}, prov("baci_ltu", complete=True))
+    store.load({"exports": exports_rows(2022, {"DEU": 1.0, "FRA": 2.0, "POL": 3.0})},
+               prov("user_exp"))
+    result = exports.compute(store, "LTU", CANDS)
+    assert result.sources[0].source_id == "baci_ltu" and result.year == "2023"
+    assert result.values.to_dict() == {"DEU": 12.0, "FRA": 0.0, "POL": 0.0, "USA": 0.0}
+
+
+def test_the_year_option_includes_that_year(store: Store) -> None:
+    # --year Y: data of Y itself are used (at or before Y)
+    frame = pd.concat([exports_rows(2022, {"DEU": 1.0, "FRA": 1.0}),
+                       exports_rows(2023, {"DEU": 5.0, "FRA": 6.0}),
+                       exports_rows(2024, {"DEU": 9.0, "FRA": 9.0})])
+    store.load({"exports": frame}, prov("user_exp"))
+    assert exports.compute(store, "LTU", CANDS, year=2023).values.dropna().to_dict() == {
+        "DEU": 5.0, "FRA": 6.0}
+    store.load({"gii": pd.concat([gii(2022, dict.fromkeys(CANDS, 40.0)),
+                                  gii(2023, dict.fromkeys(CANDS, 50.0)),
+                                  gii(2024, dict.fromkeys(CANDS, 60.0))])}, prov("wipo_gii"))
+    result = innovation.compute(store, "LTU", CANDS, year=2023)
+    assert result.year == "2023" and result.values.to_dict() == dict.fromkeys(CANDS, 50.0)
+
+
+def test_the_fdi_coverage_threshold_decides_between_editions(store: Store) -> None:
+    frame = pd.concat([
+        pd.DataFrame({"home": "LTU", "partner": CANDS, "year": 2022, "value": 1.0}),
+        pd.DataFrame({"home": "LTU", "partner": ["DEU"], "year": 2023, "value": 5.0})])
+    store.load({"fdi_inward": frame.assign(unit="EUR million", basis="immediate")},
+               prov("eurostat_fdi"))
+    assert fdi.compute(store, "LTU", CANDS).year == "2022"  # 2023 covers 1/4 < 50 %
+    lower = fdi.compute(store, "LTU", CANDS, min_coverage=0.25)  # 1/4 passes
+    assert lower.year == "2023" and lower.values.dropna().to_dict() == {"DEU": 5.0}

@@ -316,3 +316,45 @@ def test_fifty_concurrent_submissions_lose_nothing(tmp_path: Path) -> None:
     # each of the 5 markets is first for 10 associations (2 points) and second for 10 (1
     # point): 30 points over 50 associations
     assert res.table["score"].tolist() == pytest.approx([30 / 50] * 5)
+
+
+def _cookie(response: httpx.Response, name: str) -> str:
+    found = [c for c in response.headers.get_list("set-cookie") if c.startswith(f"{name}=")]
+    assert len(found) == 1, response.headers.get_list("set-cookie")
+    return found[0].lower()
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_cookies_and_headers_have_their_documented_values(tmp_path: Path, scheme: str
+                                                          ) -> None:
+    """docs/web.md: the session cookie lives 8 hours, HttpOnly, SameSite=Lax, Secure over
+    HTTPS; the CSRF seed cookie is HttpOnly and SameSite=Lax too; every page forbids framing
+    and caching (values written out here, not read from the code)."""
+    with TestClient(make_app(tmp_path / "home"), base_url=f"{scheme}://testserver") as client:
+        page = client.get("/login")
+        seed = _cookie(page, web_csrf.CSRF_COOKIE)
+        assert "httponly" in seed and "samesite=lax" in seed and "path=/" in seed
+        assert page.headers["x-frame-options"] == "DENY"
+        assert page.headers["cache-control"] == "no-store"
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert page.headers["referrer-policy"] == "no-referrer"
+        done = client.post("/login", follow_redirects=False,
+                           data={"csrf_token": csrf(page.text), "password": PASSWORD})
+        session = _cookie(done, security.SESSION_COOKIE)
+        assert "max-age=28800" in session  # 8 h * 3600 s
+        assert "httponly" in session and "samesite=lax" in session
+        assert ("secure" in session.split("; ")) == (scheme == "https")
+        assert ("secure" in seed.split("; ")) == (scheme == "https")
+
+
+def test_an_origin_of_null_is_left_to_the_token_check(client: TestClient, link: str) -> None:
+    """Browsers send `Origin: null` from privacy-sensitive contexts: no site to compare, so
+    the token alone decides (a forged one is still refused, by the token check)."""
+    token = csrf(client.get(link).text)
+    forged = client.post(link, data={"market": ["DEU"], "csrf_token": token[:-2] + "AA"
+                                     if not token.endswith("AA") else token[:-2] + "BB"},
+                         headers={"origin": "null"})
+    assert forged.status_code == 403 and "its token does not match" in forged.text
+    saved = client.post(link, data={"market": ["DEU"], "csrf_token": token},
+                        headers={"origin": "null"})
+    assert saved.status_code == 200 and "Your answer" in client.get(link).text
