@@ -187,9 +187,10 @@ def test_candidates_through_the_cache_match_the_package_file(fresh_crosswalk):
     """Independent reference: country_converter's TSV read with the csv module (current
     entries with a UN membership year), plus the separate economies, minus home."""
     import csv
+    from pathlib import Path
 
-    path = countries.coco.country_converter.COUNTRY_DATA_FILE
-    with open(path, encoding="utf-8", newline="") as f:
+    path = Path(countries.coco.country_converter.COUNTRY_DATA_FILE)
+    with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     members = {r["ISO3"] for r in rows if r["UNmember"].strip() and not r["obsolete"].strip()}
     expected = sorted((members | countries.SEPARATE_ECONOMIES) - {"LTU"})

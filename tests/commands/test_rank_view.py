@@ -89,3 +89,15 @@ def test_markets_not_ranked_are_listed() -> None:
 def test_a_wide_terminal_gets_one_table_and_a_narrow_one_two() -> None:
     assert "Contribution of each criterion" in render(plist(), 60)
     assert "Contribution of each criterion" not in render(plist(), 160)
+
+
+def test_wide_table_fits_exactly_when_its_rendered_lines_do() -> None:
+    """`_fits` measures instead of rendering; the reference is the rendered text's width."""
+    from marketscout.commands.rank_view import _fits, _main_table
+
+    table = _main_table(plist(), with_criteria=True)
+    probe = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
+    probe.print(table)
+    width = max(map(len, probe.export_text().splitlines()))
+    assert _fits(Console(width=width, file=io.StringIO()), table)
+    assert not _fits(Console(width=width - 1, file=io.StringIO()), table)
