@@ -18,6 +18,7 @@ bench:
 	$(PY) bench/bench_first_run.py
 	$(PY) bench/bench_calls.py
 	$(PY) bench/bench_dsm.py
+	$(PY) bench/bench_dsm_xlsx.py
 	$(PY) bench/bench_dsm_spark.py
 	$(PY) bench/bench_web_rerank.py
 

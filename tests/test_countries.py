@@ -135,3 +135,66 @@ def test_crosswalk_table_for_the_snapshot() -> None:
     assert table.loc["LTU", "m49"] == 440 and table.loc["LTU", "iso2"] == "LT"
     assert table.loc["TWN", "separate_economy"] and not table.loc["TWN", "un_member"]
     assert parsed.provenance.rows == len(table) and len(parsed.provenance.sha256) == 64
+
+
+@pytest.fixture
+def fresh_crosswalk(tmp_path, monkeypatch):
+    """An empty cache folder and no table in memory (restored afterwards for other tests)."""
+    monkeypatch.setenv("MARKETSCOUT_CACHE", str(tmp_path / "cache"))
+    memo = (countries._table, countries._code_index, countries._name_index, countries._m49_index)
+    for f in memo:
+        f.cache_clear()
+    yield tmp_path / "cache" / "countries"
+    for f in memo:
+        f.cache_clear()
+
+
+def test_table_is_cached_as_the_converters_table(fresh_crosswalk, monkeypatch):
+    import pandas as pd
+
+    built = countries._table()
+    [cached] = fresh_crosswalk.glob("table-*.json")
+    assert cached.name.startswith(f"table-{countries.coco.__version__}-")
+    countries._table.cache_clear()
+
+    def no_converter():
+        raise AssertionError("the cached table must not build the converter")
+
+    monkeypatch.setattr(countries, "_converter", no_converter)
+    again = countries._table()
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(again, built, check_exact=True)
+    pd.testing.assert_frame_equal(again, countries._converter_table(), check_exact=True)
+    assert countries.to_iso3("LT") == "LTU"
+    assert countries.name("LTU") == "Lithuania"
+
+
+def test_damaged_cache_is_rebuilt(fresh_crosswalk):
+    import json
+
+    import pandas as pd
+
+    countries._table()
+    [cached] = fresh_crosswalk.glob("table-*.json")
+    cached.write_text('{"columns": {"ISO3": [', encoding="utf-8")
+    countries._table.cache_clear()
+    pd.testing.assert_frame_equal(countries._table(), countries._converter_table())
+    assert len(json.loads(cached.read_text(encoding="utf-8"))["columns"]["ISO3"]) == len(
+        countries._converter_table())
+
+
+def test_candidates_through_the_cache_match_the_package_file(fresh_crosswalk):
+    """Independent reference: country_converter's TSV read with the csv module (current
+    entries with a UN membership year), plus the separate economies, minus home."""
+    import csv
+    from pathlib import Path
+
+    path = Path(countries.coco.country_converter.COUNTRY_DATA_FILE)
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    members = {r["ISO3"] for r in rows if r["UNmember"].strip() and not r["obsolete"].strip()}
+    expected = sorted((members | countries.SEPARATE_ECONOMIES) - {"LTU"})
+    countries._table()  # writes the cache
+    countries._table.cache_clear()
+    assert countries.candidates("LTU") == expected
+    assert 190 <= len(expected) <= 200

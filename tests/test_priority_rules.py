@@ -127,6 +127,25 @@ def test_pool_ranks_and_shares_by_hand() -> None:
     np.testing.assert_array_equal(selection_shares(scores, pool, 2), [0.5, 1.0, 1.0, 0.5])
 
 
+
+def test_pool_ranks_match_counting_by_hand_with_ties_nan_and_infinities() -> None:
+    """Reference: for each run and market, 1 + the pool markets with a strictly higher score,
+    counted in plain Python (NaN never higher; a NaN score gives NaN)."""
+    rng = np.random.default_rng(5)
+    scores = rng.integers(0, 6, size=(40, 9)).astype(float)  # many ties
+    scores[3, 2] = np.nan
+    scores[7, :] = np.nan  # a failed run
+    scores[9, 1], scores[9, 4], scores[11, 0] = np.inf, -np.inf, -0.0
+    pool = np.array([True, True, False, True, True, False, True, True, True])
+    expected = np.full(scores.shape, np.nan)
+    for r, row in enumerate(scores.tolist()):
+        for u, x in enumerate(row):
+            if x == x:
+                expected[r, u] = 1 + sum(1 for v, p in zip(row, pool, strict=True)
+                                         if p and v == v and v > x)
+    np.testing.assert_array_equal(pool_ranks(scores, pool), expected)
+
+
 def test_weight_noise_gives_consistent_tiers_and_probabilities() -> None:
     rng = np.random.default_rng(3)
     found = [crit(c, list(rng.random(4) * 100)) for c in "abc"]

@@ -50,7 +50,10 @@ def _heavy_after(args: list[str]) -> tuple[list[str], str]:
     ["index", "--help"],
     ["dsm", "--help"],
     *([name, "--help"] for name in ("report", "criteria", "plan", "survey", "serve", "users",
-                                    "snapshot")),
+                                    "snapshot", "collab", "partners", "call", "data")),
+    ["collab", "pairs", "--help"],
+    ["call", "check", "--help"],
+    ["data", "update", "--help"],
 ], ids=" ".join)
 def test_light_paths_import_no_heavy_module(args: list[str]) -> None:
     heavy, out = _heavy_after(args)

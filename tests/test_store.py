@@ -265,3 +265,38 @@ def test_an_init_file_a_day_old_is_removed_even_with_a_live_pid(tmp_path: Path) 
     assert remove_stale_init_files(tmp_path, now=now + 23 * 3600) == []
     assert remove_stale_init_files(tmp_path, now=now + 25 * 3600) == [reused]
     assert not reused.exists()
+
+
+def test_provenance_is_reread_after_every_committed_change(tmp_path: Path) -> None:
+    """Provenance is read once per committed change, also when another Store in the process
+    (the web app opens several) writes the same file; a failed write changes nothing."""
+    path = tmp_path / "s.duckdb"
+    first, second = Store(path), Store(path)
+    try:
+        first.load({"gii": gii_rows([1.0, 2.0])}, prov("a"))
+        assert [p.source_id for p in second.provenance()] == ["a"]
+        queries: list[str] = []
+        real = Store.query
+
+        def counted(self: Store, sql: str, params: object = ()) -> pd.DataFrame:
+            queries.append(sql)
+            return real(self, sql, params)  # type: ignore[arg-type]
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(Store, "query", counted)
+            assert second.provenance("a")[0].edition == "2019"
+            assert second.provenance_of(["a"])[0].source_id == "a"
+            assert not [q for q in queries if "provenance" in q]  # memoised
+        second.load({"gii": gii_rows([3.0])}, prov("b", edition="2020"))
+        assert [p.source_id for p in first.provenance()] == ["a", "b"]
+        first.write([("UPDATE provenance SET edition = '2021' WHERE source_id = 'b'", [])])
+        assert second.provenance("b")[0].edition == "2021"
+        first.remove("a")
+        assert [p.source_id for p in second.provenance()] == ["b"]
+        with pytest.raises(StoreError):
+            first.write([("UPDATE provenance SET edition = '1999'", []),
+                         ("SELECT * FROM no_such_table", [])])
+        assert second.provenance("b")[0].edition == "2021"
+    finally:
+        first.close()
+        second.close()

@@ -8,11 +8,14 @@ and the rule that a name must match a whole country name, never a part of one.
 from __future__ import annotations
 
 import difflib
+import json
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
+from pathlib import Path
 
 import country_converter as coco
 import pandas as pd
@@ -104,14 +107,63 @@ def _converter() -> coco.CountryConverter:
     return coco.CountryConverter()
 
 
+_COLUMNS = ["ISO3", "ISO2", "ISOnumeric", "name_short", "name_official", "UNmember",
+            "continent"]
+_NUMBERS = ("ISOnumeric", "UNmember")  # nullable integers (pandas Int64); the rest is text
+
+
 @cache
 def _table() -> pd.DataFrame:
-    data = _converter().data
-    columns = ["ISO3", "ISO2", "ISOnumeric", "name_short", "name_official", "UNmember",
-               "continent"]
-    table = data[columns].copy()
+    """country_converter's table, read from a JSON copy in the cache folder when one exists for
+    the installed package's data file (building the converter costs ~0.1 s per process)."""
+    path = _cached_table_path()
+    table = _read_cached_table(path) if path else None
+    if table is None:
+        table = _converter_table()
+        if path:
+            _write_cached_table(table, path)
+    return table
+
+
+def _converter_table() -> pd.DataFrame:
+    table = _converter().data[_COLUMNS].copy()
     table["ISOnumeric"] = pd.to_numeric(table["ISOnumeric"], errors="coerce")
     return table.set_index("ISO3", drop=False)
+
+
+def _cached_table_path() -> Path | None:
+    """The cache file named after country_converter's version and its data file's size and
+    modification time, so that a new or changed package is read afresh; None if unknown."""
+    from marketscout.settings import load_settings
+
+    try:
+        data = Path(coco.country_converter.COUNTRY_DATA_FILE).stat()
+        folder = load_settings().cache_dir / "countries"
+    except Exception:  # no data file or unreadable settings: build from the package
+        return None
+    return folder / f"table-{coco.__version__}-{data.st_size}-{data.st_mtime_ns}.json"
+
+
+def _read_cached_table(path: Path) -> pd.DataFrame | None:
+    try:
+        columns = json.loads(path.read_text(encoding="utf-8"))["columns"]
+        table = pd.DataFrame({name: columns[name] for name in _COLUMNS})
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or damaged: rebuilt from the package
+    table = table.astype({name: "Int64" for name in _NUMBERS})
+    return table.set_index("ISO3", drop=False)
+
+
+def _write_cached_table(table: pd.DataFrame, path: Path) -> None:
+    columns = {name: [None if pd.isna(v) else (int(v) if name in _NUMBERS else str(v))
+                      for v in table[name]] for name in _COLUMNS}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"columns": columns}), encoding="utf-8")
+        tmp.replace(path)  # never half a file under the final name
+    except OSError:
+        pass  # a read-only cache only costs the time to build the table again
 
 
 @cache

@@ -33,6 +33,10 @@ from marketscout.store_keep import UserData, is_user_load, is_user_table, writte
 # DuckDB takes one writer at a time per database without conflicts; the web app writes from
 # several threads, so Store.write serialises writers within this process.
 _WRITE_LOCK = threading.RLock()
+# Committed changes per database (file path, or id of the Store for an in-memory one): a Store's
+# provenance records are reread only when this moved. DuckDB lets one process write a file,
+# and every write in it goes through Store._transaction, which counts them.
+_CHANGES: dict[object, int] = {}
 
 
 # How long a process waits for another one that holds the database file (DuckDB lets one
@@ -182,6 +186,8 @@ class Store:
     def __init__(self, path: Path | str = ":memory:", *, read_only: bool = False,
                  keep: UserData | None = None) -> None:
         self.path = str(path)
+        self._changes_key: object = id(self) if self.path == ":memory:" else self.path
+        self._provenance_memo: tuple[int, tuple[Provenance, ...]] | None = None
         # where user data is kept after every change (open_store: <home>/user-data)
         self.kept = None if read_only else keep
         self._con = _connect(self.path, read_only)
@@ -298,6 +304,7 @@ class Store:
                 yield con
                 con.execute("COMMIT")
             except BaseException as exc:
+                self._changed()
                 with suppress(duckdb.Error):  # the failure may have ended it already
                     con.execute("ROLLBACK")
                 if isinstance(exc, MarketscoutError) or not isinstance(exc, Exception):
@@ -307,7 +314,11 @@ class Store:
                     raise _problem(self.path, exc, what.lower()) from exc
                 raise StoreError(f"{what} failed, nothing was changed: {exc}",
                                  where=self.path, fix=fix) from exc
+            self._changed()
             self._keep(con, touched, after)
+
+    def _changed(self) -> None:
+        _CHANGES[self._changes_key] = _CHANGES.get(self._changes_key, 0) + 1
 
     def _keep(self, con: duckdb.DuckDBPyConnection, touched: Iterable[str],
               after: Callable[[duckdb.DuckDBPyConnection], None] | None) -> None:
@@ -419,11 +430,16 @@ class Store:
         return self.query(f"SELECT * FROM {name} WHERE source_id IN ({marks})", source_ids)
 
     def provenance(self, source_id: str | None = None) -> list[Provenance]:
-        """Provenance records, all or one."""
-        frame = self.query("SELECT * FROM provenance ORDER BY source_id")
-        records = [Provenance.from_dict({str(k): v for k, v in r.items()})
-                   for r in frame.to_dict("records")]
-        return [r for r in records if source_id is None or r.source_id == source_id]
+        """Provenance records, all or one (read once per committed change: a `rank` asks
+        about a dozen times)."""
+        changes = _CHANGES.get(self._changes_key, 0)
+        memo = self._provenance_memo
+        if memo is None or memo[0] != changes:
+            frame = self.query("SELECT * FROM provenance ORDER BY source_id")
+            records = tuple(Provenance.from_dict({str(k): v for k, v in r.items()})
+                            for r in frame.to_dict("records"))
+            memo = self._provenance_memo = (changes, records)
+        return [r for r in memo[1] if source_id is None or r.source_id == source_id]
 
     def provenance_of(self, source_ids: Sequence[str]) -> tuple[Provenance, ...]:
         """Provenance records of the given sources (e.g. those that fed a criterion)."""

@@ -114,3 +114,15 @@ def test_terminal_tables_show_years_without_thousands_separators() -> None:
     text = buf.getvalue()
     assert "2025 " in text and "2,025 " in text  # the year bare, the value with its separator
     assert "2019-2022" in text and "12,345" in text
+
+
+def test_wide_table_fits_exactly_when_its_rendered_lines_do() -> None:
+    """`_fits` measures instead of rendering; the reference is the rendered text's width."""
+    from marketscout.commands.rank_view import _fits, _main_table
+
+    table = _main_table(plist(), with_criteria=True)
+    probe = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
+    probe.print(table)
+    width = max(map(len, probe.export_text().splitlines()))
+    assert _fits(Console(width=width, file=io.StringIO()), table)
+    assert not _fits(Console(width=width - 1, file=io.StringIO()), table)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
-from marketscout import calls
-from marketscout.calls import outcome, workbook
 from marketscout.cli import app
 from marketscout.commands._common import console, rich_table
 from marketscout.errors import InputError
+
+if TYPE_CHECKING:  # the library (pandas) loads inside each command, not on --help
+    from marketscout import calls
 
 call_app = typer.Typer(help="Joint R&D calls: eligibility, ranking and funding under national "
                             "budgets (docs/calls.md).", no_args_is_help=True)
@@ -51,6 +52,8 @@ def _files(call: Path, proposals: Path, scores: Path | None) -> dict[str, Path]:
 
 def _write(output: Path, assessment: calls.Assessment, result: calls.FundingResult | None,
            files: dict[str, Path]) -> None:
+    from marketscout.calls import outcome, workbook
+
     if output.suffix.lower() == ".csv":
         outcome.decisions(assessment, result).to_csv(output, index=False)
     elif output.suffix.lower() == ".xlsx":
@@ -66,6 +69,9 @@ def check(call: Path = _call(), proposals: Path = _proposals(),
           scores: Path | None = _scores(required=False),
           output: Path | None = _output("the eligibility of every proposal")) -> None:
     """Check the files and every proposal's eligibility, with the reason."""
+    from marketscout import calls
+    from marketscout.calls import outcome
+
     assessment = calls.load(call, proposals, scores)
     frame = outcome.decisions(assessment)
     table = frame[["proposal", "countries", "partners", "eligible", "eligibility"]]
@@ -81,6 +87,9 @@ def check(call: Path = _call(), proposals: Path = _proposals(),
 def rank(call: Path = _call(), proposals: Path = _proposals(), scores: Path = _scores(),
          output: Path | None = _output("the ranking list")) -> None:
     """Aggregate the scores, apply the thresholds and print the common ranking list."""
+    from marketscout import calls
+    from marketscout.calls import outcome
+
     assessment = calls.load(call, proposals, scores)
     frame = outcome.decisions(assessment)
     labels = [c.label for c in assessment.call.evaluation.criteria]
@@ -96,6 +105,9 @@ def fund(call: Path = _call(), proposals: Path = _proposals(), scores: Path = _s
                                                               "(default: the call's mode)."),
          output: Path | None = _output("the decisions workbook")) -> None:
     """Allocate the budgets in one funding mode: every proposal's outcome and the reason."""
+    from marketscout import calls
+    from marketscout.calls import outcome
+
     assessment = calls.load(call, proposals, scores)
     result = outcome.fund(assessment, mode.value if mode else None)
     frame = outcome.decisions(assessment, result)
@@ -117,6 +129,9 @@ def fund(call: Path = _call(), proposals: Path = _proposals(), scores: Path = _s
 def compare(call: Path = _call(), proposals: Path = _proposals(), scores: Path = _scores(),
             output: Path | None = _output("the comparison workbook")) -> None:
     """All four modes side by side: funded, money per funder, quality, who blocked what."""
+    from marketscout import calls
+    from marketscout.calls import outcome, workbook
+
     assessment = calls.load(call, proposals, scores)
     comparison = outcome.compare_modes(assessment)
     console.print(rich_table(outcome.summary(comparison),
@@ -131,6 +146,8 @@ def compare(call: Path = _call(), proposals: Path = _proposals(), scores: Path =
 
 
 def _print_tradeoff(t: calls.Tradeoff) -> None:
+    import pandas as pd
+
     rows = pd.DataFrame([("extra projects (ranks)", ", ".join(map(str, t.extra)) or "-"),
                          ("dropped walk-down projects (ranks)", ", ".join(map(str, t.dropped))
                           or "-"),

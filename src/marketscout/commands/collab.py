@@ -4,16 +4,11 @@ partner finder (library: marketscout.collab)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
-from rich.progress import Progress
 
-from marketscout import collab
 from marketscout.cli import app
-from marketscout.collab.scope import Scope
-from marketscout.collab.status import CountryStatus, read_status
 from marketscout.commands._collab_output import about, footer, records, show, write
 from marketscout.commands._common import (
     WITH_XLSX,
@@ -24,6 +19,13 @@ from marketscout.commands._common import (
     rich_table,
     user_store,
 )
+
+if TYPE_CHECKING:  # the library (pandas, DuckDB) loads inside each command, not on --help
+    import pandas as pd
+
+    from marketscout import collab
+    from marketscout.collab.scope import Scope
+    from marketscout.collab.status import CountryStatus
 
 collab_app = typer.Typer(help="Horizon collaboration analytics: pairs, country profiles, "
                          "third countries, the country network.", no_args_is_help=True)
@@ -37,6 +39,8 @@ STATUS = typer.Option(None, "--status", help="CSV of country statuses (programme
 
 
 def _status(path: Path | None) -> CountryStatus | None:
+    from marketscout.collab.status import read_status
+
     return read_status(path) if path else None
 
 
@@ -49,6 +53,8 @@ def pairs_command(
 ) -> None:
     """Per partner country: joint projects, participations, EC contribution and coordinator
     roles on each side, joint projects per start year and per programme part."""
+    from marketscout import collab
+
     where = collab.scope(programme, years)
     iso3 = collab.country(home, "--home")
     with user_store(read_only=True) as store:
@@ -117,6 +123,8 @@ def profile_command(
 ) -> None:
     """A country's fact sheet: participations, projects, EC contribution, organisation types,
     top partners, programme parts and their trend; with --home, the pair's joint projects."""
+    from marketscout import collab
+
     where = collab.scope(programme, years)
     iso3 = collab.country(country, "--country")
     home_iso = collab.country(home, "--home") if home else None
@@ -178,6 +186,8 @@ def thirds_command(
 ) -> None:
     """Third-country comparison: which non-associated countries take part most in Horizon,
     by participations and by EC contribution."""
+    from marketscout import collab
+
     where = collab.scope(programme, years)
     statuses = [s.strip().lower() for s in include.split(",") if s.strip()]
     with user_store(read_only=True) as store:
@@ -205,6 +215,8 @@ def network_command(
 ) -> None:
     """The country collaboration network (weights = joint projects) with degree and
     eigenvector centrality; GraphML or JSON for Gephi, Cytoscape or d3."""
+    from marketscout import collab
+
     where = collab.scope(programme, years)
     with user_store(read_only=True) as store:
         found = collab.network(store, min_projects, where)
@@ -228,6 +240,10 @@ def index_command(
 ) -> None:
     """Build the partner finder's search index: BM25 tables, and the embeddings of every
     project text when the model is installed (cached in the store)."""
+    from rich.progress import Progress
+
+    from marketscout import collab
+
     with user_store() as store, Progress(console=console, transient=True) as bar:
         task = bar.add_task("Embedding project texts", total=None)
         built = collab.build_search_index(
@@ -253,6 +269,10 @@ def partners_command(
 
     Ranked by their best-matching project, with their experience and their history with
     home-country organisations."""
+    from rich.progress import Progress
+
+    from marketscout import collab
+
     where: Scope = collab.scope(programme, years)
     with user_store() as store, Progress(console=console, transient=True) as bar:
         task = bar.add_task("Embedding project texts (once)", total=None)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
 from marketscout.commands import data_app
 from marketscout.commands._common import console, user_store
 from marketscout.errors import InputError
 from marketscout.settings import Settings, load_settings
-from marketscout.sources import registry
-from marketscout.sources.update import Outcome, update_sources
+
+if TYPE_CHECKING:  # the sources (pandas, DuckDB) load inside the command, not on --help
+    from marketscout.sources import registry
+    from marketscout.sources.update import Outcome
 
 
 @data_app.command("update")
@@ -40,6 +41,12 @@ def update(
 
     A source that fails keeps its previous data in the store; the exit code is 1 if any failed.
     """
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from marketscout.sources import registry
+    from marketscout.sources.update import update_sources
+
     known = registry.sources()
     if show_list:
         _show_sources(known)
@@ -65,6 +72,8 @@ def _choose(known: dict[str, registry.Source], names: list[str], all_sources: bo
             file: Path | None, settings: Settings,
             ) -> tuple[list[registry.Source], list[tuple[registry.Source, str]]]:
     """The sources to update, and (with --all) those left out with the reason."""
+    from marketscout.sources import registry
+
     if all_sources and names:
         raise InputError("Give source names or --all, not both.", where="marketscout data update",
                          fix="For example: marketscout data update worldbank lpi")

@@ -67,11 +67,12 @@ def rank(
 def _present(plist: Any, comparison: dict[str, Any] | None, fmt: Format,
              output: Path | None) -> None:
     from marketscout.commands.rank_view import show, show_summary
-    from marketscout.reports import export
 
     if fmt is Format.table and output is None:
         show(plist, comparison)
         return
+    from marketscout.reports import export  # the writers load only when a file is asked for
+
     if fmt is Format.xlsx:
         assert output is not None
         export.to_xlsx(plist, output, comparison)

@@ -82,12 +82,12 @@ def _contributions_table(plist: PriorityList) -> Table:
 
 
 def _fits(out: Console, table: Table) -> bool:
-    """Whether the table prints within the console's width without folding a cell."""
-    import io
+    """Whether the table prints within the console's width without folding a cell: its
+    natural (widest) width, measured without rendering it."""
+    from rich.measure import Measurement
 
-    probe = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
-    probe.print(table)
-    return max(map(len, probe.export_text().splitlines()), default=0) <= out.width
+    probe = Console(width=1000, color_system=None)
+    return Measurement.get(probe, probe.options, table).maximum <= out.width
 
 
 def show(plist: PriorityList, comparison: dict[str, Any] | None = None,

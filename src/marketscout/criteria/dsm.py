@@ -4,7 +4,8 @@ Per market, the aggregate named by `criterion.criterion_measure` (default: log(1
 potential), thousand USD; METHODS.md §1.7) of the DSM engine run on complete trade data for
 the year. A trade year counts as complete when it is not marked partial and holds at least
 `criterion.min_exporters` exporters; the shipped BACI sample (South Africa and Afghanistan
-only) does not, so on the embedded data this criterion says plainly that it lacks data.
+only) does not, so on the embedded data this criterion says plainly that it lacks data. That
+check is a store query (`dsm.available`): the engine loads only when the DSM runs.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from marketscout.criteria.base import Criterion, empty, on_candidates
+from marketscout.dsm.available import HOW, complete_year
 from marketscout.dsm.catalog import default_source
 from marketscout.dsm.config import DSMConfig
-from marketscout.dsm.service import HOW, complete_year, store_result
 from marketscout.store import Store
 
 SPEC = {"id": "dsm", "name": "DSM realistic export opportunities", "unit": "USD thousand",
@@ -41,6 +42,8 @@ def compute(
     found = complete_year(store, default_source(store), year, config)
     if isinstance(found, str):
         return empty(SPEC, candidates, HOW, note=found)
+    from marketscout.dsm.service import store_result  # the engine loads only to run the DSM
+
     result = store_result(store, home, found, config)
     values = measure(result.markets, config.criterion_measure)
     notes = [f"{config.criterion_measure} over the DSM's realistic export opportunities; "

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from marketscout.dsm.trade import PROVENANCE_KEY, TradeSource
+from marketscout.dsm.relation import PROVENANCE_KEY, TradeSource
 from marketscout.provenance import Provenance
-from marketscout.sources.baci import parse_trade
 from marketscout.store import Store
 
 
@@ -23,6 +22,8 @@ def convert_baci_csv(csv_path: Path | str, parquet_path: Path | str) -> Provenan
     (marketscout layout, ISO3 codes, HS6 as text); returns the file's provenance."""
     import pyarrow as pa
     import pyarrow.parquet as pq
+
+    from marketscout.sources.baci import parse_trade
 
     parsed = parse_trade(Path(csv_path))
     table = pa.Table.from_pandas(parsed.tables["trade_flow"], preserve_index=False)

@@ -9,8 +9,7 @@ in-memory Store when none is given. Trade rows stay in DuckDB; only results reac
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +25,10 @@ from marketscout.dsm.attractiveness import (
     build_pairs,
     plan_years,
 )
+from marketscout.dsm.available import trade_years as trade_years  # re-exported
 from marketscout.dsm.config import DSMConfig
+from marketscout.dsm.connect import INPUT_TABLES as _INPUT_TABLES
+from marketscout.dsm.connect import connection
 from marketscout.dsm.position import (
     all_params,
     map_params,
@@ -43,7 +45,6 @@ from marketscout.dsm.trade import (
     TradeInfo,
     TradeSource,
     check_products,
-    exporters_by_year,
     open_flows,
 )
 from marketscout.errors import InputError
@@ -54,8 +55,6 @@ from marketscout.store import Store
 # (growth, HHI, world share) are the same for every home: `run_dsm` for one home has them.
 ALL_COLUMNS = ("r.cell, r.row_class, r.col_class, r.import_value, r.home_exports, "
                "r.relative_share, r.untapped_potential, r.access_class")
-# Store tables whose loads feed the filters (for the provenance of every result).
-_INPUT_TABLES = ("wb_indicator", "risk_rating", "distance", "lpi", "tariff", "ntm")
 
 
 @dataclass(frozen=True)
@@ -115,45 +114,6 @@ class Prepared:
     info: TradeInfo
     years: Years
     warnings: tuple[str, ...]
-
-
-ENGINES = ("duckdb", "spark")
-
-
-def check_engine(engine: object) -> None:
-    """'duckdb', 'spark' or a SparkSession; anything else is refused before any work."""
-    if isinstance(engine, str) and engine not in ENGINES:
-        raise InputError(f"Unknown DSM engine {engine!r}.", where="--engine",
-                         fix=f"Use one of: {', '.join(ENGINES)}.")
-
-
-@contextmanager
-def connection(store: Store | None, engine: object = "duckdb",
-                ) -> Iterator[tuple[Store, duckdb.DuckDBPyConnection]]:
-    """The store's engine cursor (an in-memory store when none is given), or for Spark a
-    SparkConnection over it that runs the same statements on the session."""
-    check_engine(engine)
-    own = store is None
-    active = Store() if store is None else store
-    try:
-        with active.engine() as con:
-            if engine == "duckdb":
-                yield active, con
-            else:
-                yield active, _spark(engine, con)
-    finally:
-        if own:
-            active.close()
-
-
-def _spark(engine: object, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    from marketscout.dsm.spark import SparkConnection, session
-
-    spark = session() if isinstance(engine, str) else engine
-    wrapped = SparkConnection(spark, con)  # type: ignore[arg-type]
-    wrapped.register_store_tables(_INPUT_TABLES)
-    # The engine's code calls the connection API that SparkConnection answers.
-    return wrapped  # type: ignore[return-value]
 
 
 STAGES = ("reading the trade data", "filter 1: country screen", "filter 2: attractiveness",
@@ -275,14 +235,6 @@ def run_dsm_all(trade: TradeSource, year: int, config: DSMConfig | None = None,
                         seconds=time.perf_counter() - start, source=trade.label,
                         output=output, warnings=prep.warnings,
                         synthetic=prep.info.synthetic, sources=sources)
-
-
-def trade_years(trade: TradeSource, store: Store | None = None,
-                engine: object = "duckdb") -> dict[int, int]:
-    """Years in the trade data and the number of exporters in each (a complete BACI year has
-    about 220; the shipped sample has 2)."""
-    with connection(store, engine) as (_, con):
-        return exporters_by_year(con, trade)
 
 
 def _summary(con: duckdb.DuckDBPyConnection, relation: str,

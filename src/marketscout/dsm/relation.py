@@ -211,3 +211,18 @@ def file_metadata(
             record = Provenance.from_dict(json.loads(bytes(value)))
             found[record.source_id] = record
     return synthetic, tuple(found.values())
+
+
+def exporters_by_year(con: duckdb.DuckDBPyConnection, source: TradeSource) -> dict[int, int]:
+    """Distinct exporters per year in the source: a complete BACI year has about 220."""
+    rel = relation(con, source)
+    c = layout_columns(rel.layout)
+    rows = con.execute(f"SELECT {c['year']}, count(DISTINCT {c['exporter']}) FROM {rel.sql} "
+                       f"GROUP BY 1 ORDER BY 1").fetchall()
+    return {int(y): int(n) for y, n in rows if y is not None}
+
+
+def layout_columns(layout: str) -> dict[str, str]:
+    """Column names of one layout, by role."""
+    names = BACI_COLUMNS if layout == "baci" else OWN_COLUMNS
+    return dict(zip(("year", "exporter", "importer", "product", "value"), names, strict=True))

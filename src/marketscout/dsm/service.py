@@ -10,40 +10,17 @@ from collections import OrderedDict
 
 import pandas as pd
 
+from marketscout.dsm.available import HOW as HOW  # re-exported
+from marketscout.dsm.available import complete_year
 from marketscout.dsm.catalog import default_source
 from marketscout.dsm.config import DSMConfig
-from marketscout.dsm.engine import DSMResult, run_dsm, trade_years
+from marketscout.dsm.engine import DSMResult, run_dsm
 from marketscout.dsm.explain import explain_market
-from marketscout.dsm.trade import TradeSource
 from marketscout.errors import DataNotAvailableError
 from marketscout.store import Store
 
-HOW = ("The DSM needs a complete BACI year (all exporters): `marketscout data update baci` "
-       "when online, or `marketscout dsm import trade BACI_HS92_Y2021_V202301.csv` with the "
-       "file from CEPII. The embedded snapshot holds only a two-exporter sample (South Africa, "
-       "Afghanistan).")
 _CACHE: OrderedDict[tuple[object, ...], DSMResult] = OrderedDict()
 _CACHE_SIZE = 4
-
-
-def complete_year(store: Store, source: TradeSource, year: int | None,
-                  config: DSMConfig) -> int | str:
-    """The year to use, or a plain sentence on why the store's trade data is not enough."""
-    years = trade_years(source, store) if (source.paths or source.source_ids) else {}
-    if not years:
-        return "No product-level trade data in the store."
-    chosen = year if year is not None else max(years)
-    exporters = years.get(chosen, 0)
-    partial = [p for p in source.provenance if p.partial]
-    if partial:
-        shown = "; ".join(p.note or p.source_id for p in partial)
-        return (f"The trade data for {chosen} is a partial sample ({exporters} exporters): "
-                f"{shown} The DSM needs every exporter to measure world imports and market "
-                "shares, so it is not computed.")
-    if exporters < config.min_exporters:
-        return (f"The trade data holds {exporters} exporters for {chosen} (a complete BACI "
-                f"year holds about 220; at least {config.min_exporters} are needed).")
-    return chosen
 
 
 def store_result(store: Store, home: str, year: int | None = None,

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from marketscout import countries
 from marketscout.dsm.relation import (
-    BACI_COLUMNS,
-    OWN_COLUMNS,
     PROVENANCE_KEY,
     Relation,
     TradeSource,
+    exporters_by_year,
     file_metadata,
     kind,
+    layout_columns,
     quote,
     relation,
 )
@@ -69,21 +69,6 @@ def open_flows(
                      provenance=provenance, relation=rel)
 
 
-def exporters_by_year(con: duckdb.DuckDBPyConnection, source: TradeSource) -> dict[int, int]:
-    """Distinct exporters per year in the source: a complete BACI year has about 220."""
-    rel = relation(con, source)
-    c = _cols(rel.layout)
-    rows = con.execute(f"SELECT {c['year']}, count(DISTINCT {c['exporter']}) FROM {rel.sql} "
-                       f"GROUP BY 1 ORDER BY 1").fetchall()
-    return {int(y): int(n) for y, n in rows if y is not None}
-
-
-def _cols(layout: str) -> dict[str, str]:
-    """Column names of one layout, by role."""
-    names = BACI_COLUMNS if layout == "baci" else OWN_COLUMNS
-    return dict(zip(("year", "exporter", "importer", "product", "value"), names, strict=True))
-
-
 @dataclass(frozen=True)
 class _Scan:
     """One pass over the rows of the window: years, problems, and the distinct codes."""
@@ -97,7 +82,7 @@ class _Scan:
 def _scan(con: duckdb.DuckDBPyConnection, rel: Relation, first: int, last: int) -> _Scan:
     """Years present and distinct country codes in one scan; clear errors for missing or
     negative values and unknown countries (product codes: `check_products`, after grouping)."""
-    c = _cols(rel.layout)
+    c = layout_columns(rel.layout)
     # Product codes (text, costly to read) are checked on the grouped tables instead.
     missing = " OR ".join(f"{c[k]} IS NULL" for k in ("year", "exporter", "importer", "value"))
     window = f"{c['year']} BETWEEN {first} AND {last}"
@@ -139,7 +124,7 @@ def check_products(con: duckdb.DuckDBPyConnection, info: TradeInfo, table: str) 
                       f"(WHERE product IS NULL) FROM {table}").fetchone()
     rel = info.relation
     assert row is not None and rel is not None
-    c = _cols(rel.layout)
+    c = layout_columns(rel.layout)
     if row[2]:
         cond = f"{c['product']} IS NULL"
         _fail(con, rel, "missing value", _count_rows(con, rel, cond), cond)
@@ -166,7 +151,7 @@ def _count_rows(con: duckdb.DuckDBPyConnection, rel: Relation, cond: str) -> int
 def _fail(con: duckdb.DuckDBPyConnection, rel: Relation, what: str, count: int,
           cond: str) -> None:
     """Raise naming the first offending row: its file and its year, codes and value."""
-    c = _cols(rel.layout)
+    c = layout_columns(rel.layout)
     pick = ", ".join(f"{v}" for v in c.values())
     source = "filename" if rel.files else "'trade_flow'"
     found = con.execute(f"SELECT {source}, {pick} FROM {rel.sql} WHERE {cond} LIMIT 1").fetchone()
@@ -222,7 +207,7 @@ def _map_codes(con: duckdb.DuckDBPyConnection, rel: Relation, codes: list[Any],
                ) -> dict[Any, str]:
     """Source codes -> ISO3; an unknown code raises, naming a file that holds it."""
     mapping: dict[Any, str] = {}
-    c = _cols(rel.layout)
+    c = layout_columns(rel.layout)
     for code in codes:
         try:
             if rel.layout == "baci":
@@ -249,7 +234,7 @@ def _drops(con: duckdb.DuckDBPyConnection, rel: Relation, codes: list[Any],
     dropped = [int(code) for code in codes if int(code) in NON_COUNTRY_CODES]
     if not dropped:
         return [], []
-    c = _cols(rel.layout)
+    c = layout_columns(rel.layout)
     listed = ", ".join(str(d) for d in dropped)
     count, value = con.execute(
         f"SELECT count(*), sum({c['value']}) FROM {rel.sql} WHERE ({c['exporter']} IN "
@@ -274,7 +259,7 @@ def _create_view(
     con: duckdb.DuckDBPyConnection, rel: Relation, first: int, last: int, dropped: list[int],
 ) -> None:
     """`flows`: one row per source row in years first..last, countries as integer ids."""
-    c = _cols(rel.layout)
+    c = layout_columns(rel.layout)
     identity = rel.layout == "baci" and not con.execute(
         "SELECT count(*) FROM code_map WHERE code <> cid").fetchone()[0]  # type: ignore[index]
     if identity:  # BACI codes are the ids: no join (the fast path for full BACI years)

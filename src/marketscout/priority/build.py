@@ -247,11 +247,12 @@ def _not_ranked(used: Sequence[Criterion], found: Sequence[Criterion], data: pd.
     ranked = set(data["uCode"])
     candidates = found[0].values.index if found else pd.Index([])
     need = int(np.ceil(options.unit_coverage * len(used) - 1e-9))
+    masks = [(c, c.reported_mask) for c in used]  # a property that builds a Series: once
     rows = []
     for iso3 in map(str, candidates):
         if iso3 in ranked:
             continue
-        missing = [c.label or c.id for c in used if not bool(c.reported_mask.get(iso3, False))]
+        missing = [c.label or c.id for c, mask in masks if not bool(mask.get(iso3, False))]
         have = len(used) - len(missing)
         rows.append({"iso3": iso3, "market": countries.name(iso3),
                      "reason": f"reported by {have} of the {len(used)} criteria used (needs "

@@ -6,22 +6,23 @@ from __future__ import annotations
 
 import numpy as np
 
-CHUNK = 256  # runs compared at once: keeps runs x units x units booleans small
 PRECISION = 3  # P(on the list) is shown and tiered at this many decimals (0.1 %)
 
 
 def pool_ranks(scores: np.ndarray, pool: np.ndarray) -> np.ndarray:
     """Per run (row) and market (column): 1 + the number of pool markets with a strictly
     higher score, so ties share the better rank (R's ties 'min'). A market outside the pool
-    gets the rank it would have if it competed; NaN scores (failed runs) give NaN."""
+    gets the rank it would have if it competed; NaN scores (failed runs) give NaN.
+
+    Per run, the pool's scores are sorted once and each market's count of higher ones is a
+    binary search (runs x units x log units, not runs x units x units comparisons)."""
     scores = np.asarray(scores, dtype=float)
     pool = np.asarray(pool, dtype=bool)
+    rivals = np.sort(scores[:, pool], axis=1)  # NaN (a failed run's) last, never counted
+    counted = (~np.isnan(rivals)).sum(axis=1)
     out = np.empty(scores.shape, dtype=float)
-    for start in range(0, scores.shape[0], CHUNK):
-        block = scores[start:start + CHUNK]
-        rivals = np.where(pool[None, :], block, -np.inf)
-        higher = (rivals[:, None, :] > block[:, :, None]).sum(axis=2)
-        out[start:start + CHUNK] = 1.0 + higher
+    for run, (row, n) in enumerate(zip(scores, counted, strict=True)):
+        out[run] = 1.0 + (n - np.searchsorted(rivals[run, :n], row, side="right"))
     out[np.isnan(scores)] = np.nan
     return out
 

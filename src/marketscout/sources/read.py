@@ -21,6 +21,8 @@ import pandas as pd
 from marketscout.errors import InputError
 
 MISSING = {"", "na", "n/a", "nan", "null", "none", "..", ":", "-", "."}
+# A number to_number needs no cleaning for: -12, 3.5, .5, 7., 1e-3 (or a blank)
+_PLAIN_NUMBER = r"(-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)?"
 
 
 def read_bytes(path: Path, member: str | None = None) -> bytes:
@@ -193,7 +195,28 @@ def to_number(
 
     `point_only` rejects any comma: for publishers that always write a decimal point.
     """
-    text = values.astype(str).str.strip().str.replace("\u00a0", "").str.replace(" ", "")
+    text = values.astype(str)
+    # Digits, a point and an exponent only (most files): the cleaning would change nothing
+    # but costs ~1.5 ms a column, so it runs only on columns that need it.
+    if not text.str.fullmatch(_PLAIN_NUMBER).all():
+        text = _cleaned(values, text, path=path, column=column, first_row=first_row,
+                        point_only=point_only)
+    numbers = pd.to_numeric(text.replace("", None), errors="coerce")
+    bad = numbers.isna() & (text != "")
+    if bad.any():
+        pos = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"Not a number: {values.iloc[pos]!r} in column '{column}'.",
+            where=f"{path}, row {first_row + pos}, column '{column}'",
+            fix="Write numbers with digits only (a decimal point or comma is fine).",
+        )
+    return numbers.astype(float)
+
+
+def _cleaned(values: pd.Series, text: pd.Series, *, path: Path | str, column: str,
+             first_row: int, point_only: bool) -> pd.Series:
+    """Spaces and missing-value codes removed, comma decimals and thousands resolved."""
+    text = text.str.strip().str.replace("\u00a0", "").str.replace(" ", "")
     text = text.where(~text.str.lower().isin(MISSING), "")
     if point_only:
         _reject_commas(values, text, path=path, column=column, first_row=first_row)
@@ -205,16 +228,7 @@ def to_number(
             ~comma_decimal, text.str.replace(".", "", regex=False).str.replace(",", ".")
         )
         text = text.str.replace(",", "", regex=False)
-    numbers = pd.to_numeric(text.replace("", None), errors="coerce")
-    bad = numbers.isna() & (text != "")
-    if bad.any():
-        pos = int(bad.to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"Not a number: {values.iloc[pos]!r} in column '{column}'.",
-            where=f"{path}, row {first_row + pos}, column '{column}'",
-            fix="Write numbers with digits only (a decimal point or comma is fine).",
-        )
-    return numbers.astype(float)
+    return text
 
 
 def _reject_commas(
