@@ -24,7 +24,8 @@ from pathlib import Path
 
 MUTANTS = Path("mutants")
 MUTMUT = str(Path(sys.executable).with_name("mutmut"))  # the venv's, beside its python
-CORE = ("index", "calls", "priority", "dsm", "survey", "criteria", "store", "web.security")
+CORE = ("index", "calls", "priority", "dsm", "survey", "criteria", "store", "store_keep",
+        "store_recovery", "web.security", "web.csrf", "access")
 KILLED = {1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout",
           152: "timeout", 255: "timeout", 37: "killed"}
 OUTCOMES = ("killed", "timeout", "survived", "no tests", "not run")
@@ -33,7 +34,7 @@ OUTCOMES = ("killed", "timeout", "survived", "no tests", "not run")
 def package_of(name: str) -> str:
     """'marketscout.index.build.x_f__mutmut_3' -> 'index'; store.py -> 'store'."""
     parts = name.split(".")
-    return "web.security" if parts[1:3] == ["web", "security"] else parts[1]
+    return f"web.{parts[2]}" if parts[1] == "web" else parts[1]
 
 
 def outcome(code: int | None) -> str:
