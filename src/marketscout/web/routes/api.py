@@ -11,11 +11,14 @@ from fastapi.responses import JSONResponse
 from marketscout import criteria
 from marketscout.jsonable import clean
 from marketscout.priority import profile
+from marketscout.priority.options import Options
 from marketscout.reports import export
 from marketscout.web.auth import Reader
 from marketscout.web.deps import RankerDep, StoreDep
 from marketscout.web.middleware import GuardedRoute
 from marketscout.web.ranking import MAX_RUNS, PAGE_RUNS, RankQuery, parse_query
+
+DEFAULTS = Options()  # every default of the main job is defined once, in Options
 
 # JSONResponse: the payloads are JSON-ready already (reports/export.py cleans them), so FastAPI's
 # generic encoder, which walks every value again, is skipped; it cost more than the payload.
@@ -45,7 +48,7 @@ def _query(home: str, top: int, weights: str, runs: int, seed: int, year: int | 
 
 @router.get("/priority")
 def priority_list(ranker: RankerDep, home: Home = "LTU", top: Top = 32, weights: Weights = "",
-                  runs: Runs = PAGE_RUNS, seed: Seed = 20261121, year: Year = None,
+                  runs: Runs = PAGE_RUNS, seed: Seed = DEFAULTS.seed, year: Year = None,
                   exclude: Exclude = "", horizon_from: HorizonFrom = None,
                   exports_mean_years: MeanYears = 1) -> JSONResponse:
     """The priority list, as `marketscout rank --format json` (schema: docs/rank-json.md)."""
@@ -56,7 +59,7 @@ def priority_list(ranker: RankerDep, home: Home = "LTU", top: Top = 32, weights:
 
 @router.get("/markets/{iso3}")
 def market(iso3: str, ranker: RankerDep, store: StoreDep, home: Home = "LTU", top: Top = 32,
-           weights: Weights = "", runs: Runs = PAGE_RUNS, seed: Seed = 20261121,
+           weights: Weights = "", runs: Runs = PAGE_RUNS, seed: Seed = DEFAULTS.seed,
            year: Year = None, exclude: Exclude = "", horizon_from: HorizonFrom = None,
            exports_mean_years: MeanYears = 1) -> JSONResponse:
     """A market's profile: criteria against the median, contributions, DSM, Horizon."""
