@@ -180,6 +180,6 @@ def show_summary(plist: PriorityList, output: Path | None) -> None:
     if output is not None:
         first = plist.markets.set_index("iso3").loc[plist.selected[:3], "market"]
         out.print(f"Wrote {output}: {len(plist.selected)} markets on the list, first "
-                  f"{', '.join(first)}.", highlight=False)
+                  f"{', '.join(first)}.", highlight=False, soft_wrap=True)  # path never cut
         if output.suffix.lower() == ".csv":
             out.print(f"Sources, method and warnings: {output.name}.meta.json", highlight=False)
