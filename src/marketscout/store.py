@@ -569,24 +569,31 @@ class FirstRunProgress:
             self._bars.update(self._task, completed=done, description=source_id)
 
 
+def init_path(db_path: Path, doing: str) -> Path:
+    """A fresh, unused `.init-<pid>-*.duckdb` name beside `db_path` to build a store in (the
+    pid lets a later run remove it if this process dies: `remove_stale_init_files`)."""
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f"{INIT_PREFIX}{os.getpid()}-", suffix=".duckdb",
+                                    dir=db_path.parent)
+        os.close(fd)
+        Path(name).unlink()
+    except OSError as exc:
+        raise os_problem(exc, db_path.parent, doing) from exc
+    return Path(name)
+
+
 def _initialise(db_path: Path) -> None:
     from marketscout.snapshot import load_snapshot
 
-    try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f"{INIT_PREFIX}{os.getpid()}-", suffix=".duckdb",
-                                   dir=db_path.parent)
-        os.close(fd)
-        Path(tmp).unlink()
-    except OSError as exc:
-        raise os_problem(exc, db_path.parent, "creating the store") from exc
+    tmp = init_path(db_path, "creating the store")
     try:
         with Store(tmp) as store, FirstRunProgress() as progress:
             load_snapshot(store, step=progress.step)
         if not db_path.exists():  # another process may have won the race: keep theirs
-            Path(tmp).replace(db_path)
+            tmp.replace(db_path)
     except OSError as exc:
         raise os_problem(exc, db_path, "creating the store from the snapshot") from exc
     finally:
-        Path(tmp).unlink(missing_ok=True)
-        Path(tmp + ".wal").unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)

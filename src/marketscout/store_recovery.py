@@ -14,8 +14,6 @@ their exports, and moves it into place: nothing the user added is lost.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 from marketscout.errors import MarketscoutError, StoreError
 from marketscout.provenance import Provenance
 from marketscout.store import (
-    INIT_PREFIX,
     Store,
     StoreBusyError,
     _connect,
+    init_path,
     open_store,
     os_problem,
     schema_digest,
@@ -196,15 +194,7 @@ def rebuild_store(db_path: Path, step: Step | None = None) -> RebuildResult:
     db_path = Path(db_path)
     result = RebuildResult(db_path)
     kept = user_data(db_path)
-    try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f"{INIT_PREFIX}{os.getpid()}-", suffix=".duckdb",
-                                    dir=db_path.parent)
-        os.close(fd)
-        Path(name).unlink()
-    except OSError as exc:
-        raise os_problem(exc, db_path.parent, "rebuilding the store") from exc
-    tmp = Path(name)
+    tmp = init_path(db_path, "rebuilding the store")
     holder = _hold(db_path)  # no other process may use the old file while we rebuild
     try:
         with Store(tmp) as store:

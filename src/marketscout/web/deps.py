@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from marketscout import __version__
-from marketscout.priority.options import Options
+from marketscout.priority.options import DEFAULTS
 from marketscout.reports.html import format_number
 from marketscout.settings import Settings
 from marketscout.store import Store, open_store
@@ -38,7 +38,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 REPORT_TEMPLATES = Path(__file__).parents[1] / "reports" / "templates"
 templates = Jinja2Templates(directory=[TEMPLATES, REPORT_TEMPLATES])
 templates.env.globals["version"] = __version__
-templates.env.globals["default_seed"] = Options().seed
+templates.env.globals["default_seed"] = DEFAULTS.seed
 templates.env.filters["num"] = format_number
 text.register(templates.env)
 

@@ -11,14 +11,12 @@ from fastapi.responses import JSONResponse
 from marketscout import criteria
 from marketscout.jsonable import clean
 from marketscout.priority import profile
-from marketscout.priority.options import Options
+from marketscout.priority.options import DEFAULTS
 from marketscout.reports import export
 from marketscout.web.auth import Reader
 from marketscout.web.deps import RankerDep, StoreDep
 from marketscout.web.middleware import GuardedRoute
 from marketscout.web.ranking import MAX_RUNS, PAGE_RUNS, RankQuery, parse_query
-
-DEFAULTS = Options()  # every default of the main job is defined once, in Options
 
 # JSONResponse: the payloads are JSON-ready already (reports/export.py cleans them), so FastAPI's
 # generic encoder, which walks every value again, is skipped; it cost more than the payload.
