@@ -229,3 +229,12 @@ def test_top_above_the_ranked_markets_is_refused_with_the_number(run: Run) -> No
     assert f"Use --top {ranked} or less" in flat and "Where: --top" in flat
     code, _, err = run("rank", "--home", "LTU", *FAST, "--top", str(ranked), "--format", "json")
     assert code == 0, err
+
+
+@pytest.mark.parametrize("args", [
+    ("rank", "--home", "LTU"), ("criteria", "--home", "LTU"), ("collab", "pairs", "--home", "LTU"),
+    ("plan", "alignment", "--home", "LTU"),
+])
+def test_xlsx_without_a_file_is_refused_by_every_command(run: Run, args: tuple[str, ...]) -> None:
+    code, out, err = run(*args, "--format", "xlsx")
+    assert code == 2 and "--format xlsx needs --output FILE.xlsx" in err, (out, err)

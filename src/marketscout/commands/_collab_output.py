@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from marketscout import __version__
-from marketscout.commands._common import Format, console, emit, err_console, rich_table, to_json
+from marketscout.commands._common import (
+    Format,
+    console,
+    emit,
+    err_console,
+    rich_table,
+    to_json,
+    xlsx_file,
+)
 from marketscout.reports.columns import Column
 
 if TYPE_CHECKING:
@@ -82,13 +90,9 @@ def write(fmt: Format, header: dict[str, Any], frames: dict[str, pd.DataFrame],
           output: Path | None, payload: dict[str, Any] | None = None) -> None:
     """CSV (the first frame; title, scope, source and notes in FILE.meta.json), JSON
     (`payload`, or every frame as records), or an Excel workbook (one sheet per frame)."""
-    import typer
 
     if fmt is Format.xlsx:
-        if output is None:
-            raise typer.BadParameter("--format xlsx needs --output FILE.xlsx",
-                                     param_hint="--output")
-        _xlsx(header, frames, output)
+        _xlsx(header, frames, xlsx_file(output))
         err_console.print(f"Wrote {output}: {header['title']}.", highlight=False)
     elif fmt is Format.json:
         body = payload if payload is not None else {k: records(v) for k, v in frames.items()}

@@ -99,16 +99,28 @@ def emit(text: str, output: Path | None, *, quiet: bool = False) -> None:
 err_console = Console(stderr=True)
 
 
+def xlsx_file(output: Path | None) -> Path:
+    """The file an Excel workbook goes to: it cannot go to standard output."""
+    if output is None:
+        import typer
+
+        raise typer.BadParameter("--format xlsx needs --output FILE.xlsx", param_hint="--output")
+    return output
+
+
+def need_file(fmt: Format, output: Path | None) -> None:
+    """Refuse `--format xlsx` without `--output` (before any heavy work)."""
+    if fmt is Format.xlsx:
+        xlsx_file(output)
+
+
 def write_table(fmt: Format, out: Any, output: Path | None) -> None:
     """A `reports.tables.Output` as CSV (stdout, or a file with its FILE.meta.json) or
     Excel (needs --output); the warnings and what was written on standard error."""
-    import typer
 
     from marketscout.reports import tables
 
-    if fmt is Format.xlsx and output is None:
-        raise typer.BadParameter("--format xlsx needs --output FILE.xlsx",
-                                 param_hint="--output")
+    need_file(fmt, output)
     if output is None:
         emit(tables.csv_text(out), None)
     elif fmt is Format.xlsx:

@@ -19,6 +19,7 @@ from marketscout.commands._common import (
     rich_table,
     to_json,
     user_store,
+    xlsx_file,
 )
 from marketscout.commands._common import Format as Fmt
 
@@ -85,10 +86,7 @@ def _out(frame: pd.DataFrame, columns: list[Any], fmt: Fmt, output: Path | None,
     from marketscout.reports.workbook import write_workbook
 
     if fmt is Fmt.xlsx:
-        if output is None:
-            raise typer.BadParameter("--format xlsx needs --output FILE.xlsx",
-                                     param_hint="--output")
-        write_workbook(output, [WSheet(title[:31], frame, columns)], title=title,
+        write_workbook(xlsx_file(output), [WSheet(title[:31], frame, columns)], title=title,
                        warnings=list(warnings))
         console.print(f"Wrote {output}", highlight=False)
     elif fmt is Fmt.json:
@@ -343,7 +341,7 @@ def alignment_command(
             from marketscout.plan import register
 
             acts = register.activities(store, iso3)
-        _need(output)
+        xlsx_file(output)
         report.workbook(output, iso3, acts, None, found, None)  # type: ignore[arg-type]
         console.print(f"Wrote {output}", highlight=False)
         _warn(found.warnings)
@@ -352,9 +350,6 @@ def alignment_command(
          f"{found.period.label}", report.alignment_payload(found), found.warnings)
 
 
-def _need(output: Path | None) -> None:
-    if output is None:
-        raise typer.BadParameter("--format xlsx needs --output FILE.xlsx", param_hint="--output")
 
 
 @plan_app.command("propose")

@@ -15,6 +15,7 @@ from marketscout.commands._common import (
     Format,
     emit,
     format_option,
+    need_file,
     user_store,
     working,
 )
@@ -51,8 +52,7 @@ def rank(
         edition=edition, horizon_from=horizon_from, exports_mean_years=exports_mean_years)
     home_iso = countries.to_iso3(home, where="--home")
     other = _read_list(compare) if compare else None  # bad files fail before the heavy work
-    if fmt is Format.xlsx and output is None:
-        raise typer.BadParameter("--format xlsx needs --output FILE.xlsx", param_hint="--output")
+    need_file(fmt, output)
     if output is not None:  # a missing folder fails now, not after the list is computed
         from marketscout.reports.files import check_output
 
