@@ -71,7 +71,7 @@ def cli_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str])
     from marketscout.commands import _common
 
     # wide consoles, so that long paths and messages are not folded across lines
-    monkeypatch.setattr(cli.err, "width", 1000)
+    monkeypatch.setattr(_common.err_console, "width", 1000)
     monkeypatch.setattr(_common.console, "width", 1000)
 
     def invoke(*args: str) -> tuple[int, str, str]:

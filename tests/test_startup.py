@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("pandas", "numpy", "duckdb", "scipy", "fastapi", "openpyxl", "xlsxwriter", "pyarrow")
+HEAVY = ("pandas", "numpy", "duckdb", "scipy", "fastapi", "openpyxl", "xlsxwriter", "pyarrow",
+         "pydantic")
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 # Runs the CLI's main as `marketscout ARGS` would, then prints the heavy modules loaded.

@@ -284,11 +284,15 @@ def from_baci(code: int) -> str:
 
 
 def name(iso3: str) -> str:
-    """The short English name of an ISO3 code."""
-    if iso3 == "XKX":
-        return "Kosovo"
+    """The short English name of an ISO3 code (the code itself when unknown)."""
+    return _short_names().get(iso3, iso3)
+
+
+@cache
+def _short_names() -> dict[str, str]:
     table = _table()
-    return str(table.loc[iso3, "name_short"]) if iso3 in table.index else iso3
+    return {**{str(k): str(v) for k, v in zip(table["ISO3"], table["name_short"], strict=True)},
+            "XKX": "Kosovo"}
 
 
 def candidates(home: str, exclude: Sequence[str] = ()) -> list[str]:

@@ -429,10 +429,15 @@ class Store:
         marks = ", ".join("?" * len(source_ids)) or "NULL"
         return self.query(f"SELECT * FROM {name} WHERE source_id IN ({marks})", source_ids)
 
+    @property
+    def changes(self) -> int:
+        """How many changes this process has committed (or tried to) to this store."""
+        return _CHANGES.get(self._changes_key, 0)
+
     def provenance(self, source_id: str | None = None) -> list[Provenance]:
         """Provenance records, all or one (read once per committed change: a `rank` asks
         about a dozen times)."""
-        changes = _CHANGES.get(self._changes_key, 0)
+        changes = self.changes
         memo = self._provenance_memo
         if memo is None or memo[0] != changes:
             frame = self.query("SELECT * FROM provenance ORDER BY source_id")

@@ -8,15 +8,31 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-
-if TYPE_CHECKING:  # command modules load at start-up: keep pandas and DuckDB out of it
+if TYPE_CHECKING:  # command modules load at start-up: keep pandas, DuckDB and Rich out of it
     import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
 
     from marketscout.store import Store
 
-console = Console()
+_CONSOLES: dict[bool, Console] = {}
+
+
+def _console(stderr: bool) -> Console:
+    """The Rich console on standard error or output, made on first use: an argument error or
+    `--help` never loads Rich."""
+    if stderr not in _CONSOLES:
+        from rich.console import Console
+
+        _CONSOLES[stderr] = Console(stderr=stderr, emoji=False)
+    return _CONSOLES[stderr]
+
+
+def __getattr__(name: str) -> Console:
+    """`console` (standard output) and `err_console` (standard error), as module names."""
+    if name in ("console", "err_console"):
+        return _console(stderr=name == "err_console")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 SLOW_RUNS = 5000  # Monte Carlo runs above which a run takes seconds: show that it is working
 
@@ -28,7 +44,7 @@ def working(message: str, *, slow: bool = True) -> Iterator[None]:
     if not slow:
         yield
         return
-    err = Console(stderr=True)
+    err = _console(stderr=True)
     if not err.is_terminal:
         err.print(f"{message} ...", soft_wrap=True)
         yield
@@ -83,6 +99,13 @@ def user_store(read_only: bool = False) -> Iterator[Store]:
         yield store
 
 
+def criteria_cache() -> Path:
+    """Where the commands keep the criteria between runs (`priority.memo`)."""
+    from marketscout.settings import load_settings
+
+    return load_settings().cache_dir / "criteria"
+
+
 def emit(text: str, output: Path | None, *, quiet: bool = False) -> None:
     """Write text to a file (saying so unless `quiet`), or to standard output."""
     if output:
@@ -91,12 +114,9 @@ def emit(text: str, output: Path | None, *, quiet: bool = False) -> None:
         check_output(output)
         output.write_text(text, encoding="utf-8")
         if not quiet:
-            console.print(f"Wrote {output}", highlight=False)
+            _console(stderr=False).print(f"Wrote {output}", highlight=False)
     else:
         print(text, end="" if text.endswith("\n") else "\n")
-
-
-err_console = Console(stderr=True)
 
 
 def xlsx_file(output: Path | None) -> Path:
@@ -128,11 +148,11 @@ def write_table(fmt: Format, out: Any, output: Path | None) -> None:
     else:
         tables.write_csv(out, output)
     for w in out.warnings:
-        err_console.print(f"[yellow]Warning:[/] {w}", highlight=False)
+        _console(stderr=True).print(f"[yellow]Warning:[/] {w}", highlight=False)
     if output is not None:
         rows = len(out.tables[0][1])
         side = f" (sources in {output.name}.meta.json)" if fmt is Format.csv else ""
-        err_console.print(f"Wrote {output}: {out.title}, {rows:,} rows{side}.",
+        _console(stderr=True).print(f"Wrote {output}: {out.title}, {rows:,} rows{side}.",
                           highlight=False)
 
 
@@ -145,6 +165,7 @@ def to_json(data: Any) -> str:
 def rich_table(frame: pd.DataFrame, title: str | None = None) -> Table:
     """A Rich table of a frame, numbers right-aligned, missing values shown as '-'."""
     import pandas as pd
+    from rich.table import Table
 
     table = Table(title=title, show_lines=False)
     for col in frame.columns:

@@ -13,6 +13,7 @@ from marketscout.commands._common import (
     WITH_XLSX,
     Format,
     console,
+    criteria_cache,
     emit,
     format_option,
     rich_table,
@@ -40,7 +41,7 @@ def show_criteria(
                                 exports_mean_years=exports_mean_years,
                                 min_coverage=min_coverage)
     with user_store() as store:
-        found = priority.compute_criteria(store, home, options)
+        found = priority.compute_criteria(store, home, options, cache=criteria_cache())
     frame = criteria.matrix(found, details=fmt is not Format.table)
     if fmt is Format.json:
         payload = {

@@ -13,6 +13,7 @@ from marketscout.commands._common import (
     SLOW_RUNS,
     WITH_XLSX,
     Format,
+    criteria_cache,
     emit,
     format_option,
     need_file,
@@ -59,7 +60,7 @@ def rank(
         check_output(output)
     with user_store() as store, working(f"Ranking with {options.runs:,} Monte Carlo runs",
                                         slow=options.runs >= SLOW_RUNS):
-        plist = priority.rank(store, home_iso, options)
+        plist = priority.rank(store, home_iso, options, cache=criteria_cache())
     comparison = priority.compare(plist, other, name=compare.name) if compare and other else None
     _present(plist, comparison, fmt, output)
 

@@ -83,11 +83,21 @@ def _contributions_table(plist: PriorityList) -> Table:
 
 def _fits(out: Console, table: Table) -> bool:
     """Whether the table prints within the console's width without folding a cell: its
-    natural (widest) width, measured without rendering it."""
-    from rich.measure import Measurement
+    natural (widest) width, from the lengths of its cells (our tables have no borders and
+    plain-text cells; anything else is measured by Rich, at about four times the cost)."""
+    from rich.cells import cell_len
 
-    probe = Console(width=1000, color_system=None)
-    return Measurement.get(probe, probe.options, table).maximum <= out.width
+    cells = [[c.header, *c.cells] for c in table.columns]
+    if table.box is not None or not all(isinstance(x, str) for col in cells for x in col):
+        from rich.measure import Measurement
+
+        probe = Console(width=1000, color_system=None)
+        return Measurement.get(probe, probe.options, table).maximum <= out.width
+    _, right, _, left = table.padding
+    widths = [max(c.min_width or 0, *(cell_len(str(x)) for x in col)) + left + right
+              for c, col in zip(table.columns, cells, strict=True)]
+    edges = 0 if table.pad_edge else left + right
+    return sum(widths) - edges <= out.width
 
 
 def show(plist: PriorityList, comparison: dict[str, Any] | None = None,

@@ -9,7 +9,7 @@ import typer
 
 from marketscout.cli import app
 from marketscout.commands import _rank_options as opt
-from marketscout.commands._common import user_store
+from marketscout.commands._common import criteria_cache, user_store
 
 
 @app.command("report")
@@ -43,7 +43,7 @@ def report(
     home_iso = countries.to_iso3(home, where="--home")
     check_output(output)
     with user_store() as store:
-        plist = priority.rank(store, home_iso, options)
+        plist = priority.rank(store, home_iso, options, cache=criteria_cache())
         document = render_report(store, plist)
     output.write_text(document, encoding="utf-8")
     show_summary(plist, output)

@@ -51,6 +51,14 @@ def register_trade(store: Store, parquet_path: Path | str, provenance: Provenanc
     return source_id
 
 
+def trade_paths(store: Store) -> list[str]:
+    """The Parquet files the store lists as trade data: they live outside the store, so a
+    change to them changes the DSM with no change to the store."""
+    if "trade_file" not in store.tables:  # an old store opened read-only
+        return []
+    return sorted(store.query("SELECT DISTINCT path FROM trade_file")["path"])
+
+
 def default_source(store: Store) -> TradeSource:
     """The trade data `dsm run` uses without --trade: the Parquet years in `trade_file` (one
     HS revision: the one reaching the latest year), else the `trade_flow` table."""

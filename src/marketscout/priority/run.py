@@ -6,7 +6,9 @@ two functions, so a default or a check exists once.
 
 from __future__ import annotations
 
-from marketscout import countries, criteria
+from pathlib import Path
+
+from marketscout import countries
 from marketscout.criteria.base import Criterion
 from marketscout.errors import InputError
 from marketscout.priority.build import PriorityList, build_priority_list
@@ -14,12 +16,25 @@ from marketscout.priority.options import DEFAULTS, Options
 from marketscout.store import Store
 
 
-def compute_criteria(store: Store, home: str, options: Options | None = None
-                     ) -> list[Criterion]:
-    """The seven criteria for `home` with the options' data choices (year, editions, ...)."""
+def compute_criteria(store: Store, home: str, options: Options | None = None, *,
+                     cache: Path | None = None) -> list[Criterion]:
+    """The seven criteria for `home` with the options' data choices (year, editions, ...).
+
+    With a `cache` folder, criteria computed by an earlier run on the same data and choices
+    are read from it (`priority.memo`); the checks of the options run either way."""
     options = options or DEFAULTS
     home = countries.to_iso3(home, where="--home")
     _check_overrides(home, options)
+    if cache is None:
+        return _compute(store, home, options)
+    from marketscout.priority import memo
+
+    return memo.remembered(store, home, options, cache, lambda: _compute(store, home, options))
+
+
+def _compute(store: Store, home: str, options: Options) -> list[Criterion]:
+    from marketscout import criteria
+
     found = criteria.compute_all(
         store, home, year=options.year, horizon_from=options.horizon_from,
         exports_mean_years=options.exports_mean_years, editions=options.editions,
@@ -44,7 +59,8 @@ def _check_overrides(home: str, options: Options) -> None:
                 "aggregate.")
 
 
-def rank(store: Store, home: str = "LTU", options: Options | None = None) -> PriorityList:
+def rank(store: Store, home: str = "LTU", options: Options | None = None, *,
+         cache: Path | None = None) -> PriorityList:
     """The home country's priority markets from the data in `store` (the main job).
 
     Computes the seven criteria, builds the composite index with Monte Carlo rank intervals,
@@ -54,7 +70,10 @@ def rank(store: Store, home: str = "LTU", options: Options | None = None) -> Pri
         with marketscout.open_store(marketscout.load_settings().db_path) as store:
             plist = marketscout.rank(store, "LTU", marketscout.Options(top=32))
         plist.headline, plist.selected[:3], plist.not_ranked
+
+    `cache`: a folder where the criteria are kept between runs (`compute_criteria`).
     """
     options = options or DEFAULTS
     home = countries.to_iso3(home, where="--home")
-    return build_priority_list(home, compute_criteria(store, home, options), options)
+    return build_priority_list(home, compute_criteria(store, home, options, cache=cache),
+                               options)

@@ -353,6 +353,15 @@ def results(store: Store, round_id: int) -> RoundResults:
     return RoundResults(found, int(asked), len(responses), table, responses)
 
 
+def criterion_changes_at(store: Store, now: datetime | None = None) -> datetime | None:
+    """When `round_for_criterion` may choose another round with no change to the store: the
+    earliest closing of a round still open (None when no round is open)."""
+    if "survey_round" not in store.tables:
+        return None
+    closing = [r.closes_at for r in list_rounds(store) if r.is_open(now)]
+    return min(closing, default=None)
+
+
 def round_for_criterion(store: Store, home: str, year: int | None = None,
                         now: datetime | None = None) -> Round | None:
     """The round the `survey` criterion uses: the latest closed round with answers; failing

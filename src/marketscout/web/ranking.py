@@ -3,7 +3,8 @@ change rebuilds only the index and its Monte Carlo runs, not the criteria.
 
 Criteria are cached per (home, year, exclusions, ...) and dropped as soon as the store file
 changes (any write, by this process or by a CLI import, touches the DuckDB file or its WAL),
-so the check costs two `stat` calls and no database connection. Priority lists are cached per
+so the check costs two `stat` calls and no database connection (`priority.memo.store_stamp`,
+the same test as the criteria kept on disk between CLI runs). Priority lists are cached per
 full query (least recently used first out), so going back to earlier weights is instant.
 """
 
@@ -20,6 +21,7 @@ from urllib.parse import urlencode
 from marketscout import countries, priority
 from marketscout.criteria.base import Criterion
 from marketscout.errors import InputError
+from marketscout.priority.memo import store_stamp
 from marketscout.priority.options import CRITERIA, DEFAULTS, YEARS, Override
 from marketscout.store import Store, open_store
 
@@ -129,19 +131,6 @@ def parse_query(params: Mapping[str, str]) -> RankQuery:
     )
 
 
-def _fingerprint(db_path: Path) -> tuple[object, ...]:
-    """Modification time and size of the store file and its write-ahead log."""
-    found: list[object] = []
-    for path in (db_path, db_path.with_name(db_path.name + ".wal")):
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            found.append(None)
-        else:
-            found.append((stat.st_mtime_ns, stat.st_size))
-    return tuple(found)
-
-
 @dataclass
 class Ranker:
     """Criteria and priority lists for web requests, cached (thread-safe)."""
@@ -165,7 +154,7 @@ class Ranker:
             self._other.clear()
 
     def _check_fresh(self) -> None:
-        now = _fingerprint(self.db_path)
+        now = store_stamp(self.db_path)
         with self._lock:
             if now != self._seen:
                 self._criteria.clear()

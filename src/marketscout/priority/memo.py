@@ -1,0 +1,129 @@
+"""The criteria of earlier runs, kept on disk: a second `rank` on unchanged data reads them in
+a few milliseconds instead of querying the store again (issue 16).
+
+An entry is used only when everything the criteria depend on is unchanged:
+- the store: its file and write-ahead log (`store_stamp`: inode, size, modification time),
+  the changes this process committed to it (`Store.changes`), and the trade files it lists
+  for the DSM (`dsm.catalog.trade_paths`), which live outside it;
+- the options the criteria read (`data_key`: home, year, editions, coverage, ...);
+- the code and data files of the installed marketscout package (`code_stamp`);
+- the clock, for one rule only: while a survey round is open, the `survey` criterion switches
+  to it when it closes, so an entry expires at the earliest closing
+  (`survey.criterion_changes_at`).
+Anything else (a damaged, unreadable or foreign file, a read-only folder) means computing the
+criteria again, never an error. Only the newest `KEEP` entries stay.
+
+The folder is the user's cache folder (`<cache>/criteria`); entries are Python pickles, as
+trusted as the store beside them: keep the cache folder writable by its user only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from marketscout.criteria.base import Criterion
+from marketscout.priority.options import Options
+from marketscout.store import Store
+
+KEEP = 16
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a file holds: the criteria, and until when they hold without a store change."""
+
+    found: list[Criterion]
+    valid_until: datetime | None
+
+
+def file_stamp(path: Path | str) -> tuple[int, int, int] | None:
+    """Inode, size and modification time of a file (None when there is none)."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def store_stamp(db_path: Path | str) -> tuple[object, ...]:
+    """`file_stamp` of the store file and of its write-ahead log: any write, by this process
+    or another, changes one of them."""
+    return (file_stamp(db_path), file_stamp(f"{db_path}.wal"))
+
+
+def data_key(home: str, options: Options) -> tuple[object, ...]:
+    """The options the criteria depend on (weights, top, runs, seed and overrides do not)."""
+    return (home, options.year, options.horizon_from, options.exports_mean_years,
+            tuple(sorted(options.editions.items())), options.min_coverage)
+
+
+@cache
+def code_stamp() -> str:
+    """A digest of the path, size and modification time of every file of the package."""
+    digest = hashlib.sha256()
+    for root, dirs, files in os.walk(PACKAGE):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            stat = Path(root, name).stat()
+            digest.update(f"{root}/{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+def remembered(store: Store, home: str, options: Options, folder: Path,
+               compute: Callable[[], list[Criterion]],
+               now: datetime | None = None) -> list[Criterion]:
+    """`compute()`, or the criteria an earlier run computed under the same conditions;
+    `now` (naive UTC, as the survey stores times) is for tests."""
+    if store.path == ":memory:":
+        return compute()
+    from marketscout.dsm.catalog import trade_paths
+
+    stamp = store_stamp(store.path)  # before reading: a write after it makes a new key
+    outside = [(p, file_stamp(p)) for p in trade_paths(store)]
+    key = repr((code_stamp(), str(Path(store.path).resolve()), stamp, store.changes, outside,
+                data_key(home, options)))
+    file = folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+    entry = _read(file)
+    if entry is not None and (entry.valid_until is None or _now(now) < entry.valid_until):
+        return entry.found
+    found = compute()
+    from marketscout.survey.answers import criterion_changes_at
+
+    _write(file, Entry(found, criterion_changes_at(store, _now(now))))
+    return found
+
+
+def _now(now: datetime | None) -> datetime:
+    from marketscout.survey.rounds import utcnow  # the survey package loads only when needed
+
+    return now or utcnow()
+
+
+def _read(file: Path) -> Entry | None:
+    try:
+        entry = pickle.loads(file.read_bytes())
+    except Exception:  # missing, damaged or written by another version: compute again
+        return None
+    ok = isinstance(entry, Entry) and all(isinstance(c, Criterion) for c in entry.found)
+    return entry if ok else None
+
+
+def _write(file: Path, entry: Entry) -> None:
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(file)  # never half a file under the final name
+        entries = sorted(file.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[:-KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only or full cache folder only costs computing the criteria again
