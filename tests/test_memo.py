@@ -217,3 +217,28 @@ def test_rank_twice_gives_the_same_list_from_the_kept_criteria(
     code, weighted, _ = run("rank", "--format", "json", "--runs", "200",  # type: ignore[operator]
                             "--weights", "innovation=3")
     assert code == 0 and calls == ["x"] and json.loads(weighted) != json.loads(first)
+
+
+def test_a_kept_list_is_ranked_without_opening_the_store(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = priority.rank_file(db, "LTU", replace(DEFAULTS, runs=100), cache=tmp_path / "c")
+    monkeypatch.setattr(front, "open_store", lambda *a, **k: pytest.fail("store opened"))
+    again = priority.rank_file(db, "LTU", replace(DEFAULTS, runs=100), cache=tmp_path / "c")
+    assert again.markets.equals(first.markets) and again.headline == first.headline
+    with pytest.raises(InputError, match="cannot be on LTU's list"):  # checked all the same
+        priority.rank_file(db, "LTU", replace(DEFAULTS, overrides=(
+            Override("LTU", "include", "home"),)), cache=tmp_path / "c")
+
+
+def test_a_trade_file_changed_since_the_entry_was_written_is_seen(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without opening the store (`lookup`), the entry's own stamps of the files decide."""
+    from marketscout.dsm import catalog
+
+    parquet = tmp_path / "trade-2023.parquet"
+    parquet.write_bytes(b"one")
+    monkeypatch.setattr(catalog, "trade_paths", lambda store: [str(parquet)])
+    Counting().criteria(db, tmp_path / "c")
+    assert memo.lookup(db, "LTU", DEFAULTS, tmp_path / "c") is not None
+    parquet.write_bytes(b"other, longer")
+    assert memo.lookup(db, "LTU", DEFAULTS, tmp_path / "c") is None

@@ -470,6 +470,11 @@ class Store:
         self._con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 
+def changes_to(path: Path | str) -> int:
+    """`Store.changes` of the store file at `path`, without opening it."""
+    return _CHANGES.get(str(path), 0)
+
+
 @contextmanager
 def open_store(db_path: Path, *, read_only: bool = False) -> Iterator[Store]:
     """Open the user's store, creating it from the embedded snapshot on first use.

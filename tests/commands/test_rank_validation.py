@@ -1,7 +1,8 @@
 """`rank` checks its files and options before any heavy work (issue 16).
 
-Timing-independent: the front door `priority.run.rank` is replaced by one that fails the test
-if it is ever reached, so each bad input must be reported before the list is computed.
+Timing-independent: the front doors `priority.run.rank` and `rank_file` are replaced by one
+that fails the test if it is ever reached, so each bad input must be reported before the
+list is computed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ def no_heavy_work(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the list was computed before the bad input was reported")
 
     monkeypatch.setattr(front_door, "rank", forbidden)
+    monkeypatch.setattr(front_door, "rank_file", forbidden)
 
 
 @pytest.mark.usefixtures("no_heavy_work")

@@ -89,13 +89,19 @@ def format_option(*allowed: Format, help: str = "") -> Any:
                         metavar="[" + "|".join(f.value for f in allowed) + "]")
 
 
+def store_path() -> Path:
+    """The user's store file (settings: MARKETSCOUT_HOME)."""
+    from marketscout.settings import load_settings
+
+    return load_settings().db_path
+
+
 @contextmanager
 def user_store(read_only: bool = False) -> Iterator[Store]:
     """The user's store (created from the embedded snapshot on first use)."""
-    from marketscout.settings import load_settings
     from marketscout.store import open_store
 
-    with open_store(load_settings().db_path, read_only=read_only) as store:
+    with open_store(store_path(), read_only=read_only) as store:
         yield store
 
 

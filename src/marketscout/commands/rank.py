@@ -17,7 +17,7 @@ from marketscout.commands._common import (
     emit,
     format_option,
     need_file,
-    user_store,
+    store_path,
     working,
 )
 
@@ -58,9 +58,9 @@ def rank(
         from marketscout.reports.files import check_output
 
         check_output(output)
-    with user_store() as store, working(f"Ranking with {options.runs:,} Monte Carlo runs",
-                                        slow=options.runs >= SLOW_RUNS):
-        plist = priority.rank(store, home_iso, options, cache=criteria_cache())
+    with working(f"Ranking with {options.runs:,} Monte Carlo runs",
+                 slow=options.runs >= SLOW_RUNS):
+        plist = priority.rank_file(store_path(), home_iso, options, cache=criteria_cache())
     comparison = priority.compare(plist, other, name=compare.name) if compare and other else None
     _present(plist, comparison, fmt, output)
 

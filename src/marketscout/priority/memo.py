@@ -38,10 +38,16 @@ PACKAGE = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True)
 class Entry:
-    """What a file holds: the criteria, and until when they hold without a store change."""
+    """What a file holds: the criteria, until when they hold without a store change, and the
+    files outside the store they were computed from, with their stamps."""
 
     found: list[Criterion]
     valid_until: datetime | None
+    outside: tuple[tuple[str, tuple[int, int, int] | None], ...] = ()
+
+    def holds(self, now: datetime | None) -> bool:
+        return ((self.valid_until is None or _now(now) < self.valid_until)
+                and all(file_stamp(path) == stamp for path, stamp in self.outside))
 
 
 def file_stamp(path: Path | str) -> tuple[int, int, int] | None:
@@ -77,27 +83,41 @@ def code_stamp() -> str:
     return digest.hexdigest()
 
 
+def entry_file(db_path: Path | str, home: str, options: Options, folder: Path) -> Path:
+    """The file of the entry for this store, home and data choices, in its present state
+    (stamped before the store is read: a write after that makes another name)."""
+    from marketscout.store import changes_to
+
+    key = repr((code_stamp(), str(Path(db_path).resolve()), store_stamp(db_path),
+                changes_to(db_path), data_key(home, options)))
+    return folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+
+
+def lookup(db_path: Path | str, home: str, options: Options, folder: Path,
+           now: datetime | None = None) -> list[Criterion] | None:
+    """The kept criteria for the store at `db_path`, without opening it; None if there are
+    none that still hold. `now` (naive UTC, as the survey stores times) is for tests."""
+    entry = _read(entry_file(db_path, home, options, folder))
+    return entry.found if entry is not None and entry.holds(now) else None
+
+
 def remembered(store: Store, home: str, options: Options, folder: Path,
                compute: Callable[[], list[Criterion]],
                now: datetime | None = None) -> list[Criterion]:
-    """`compute()`, or the criteria an earlier run computed under the same conditions;
-    `now` (naive UTC, as the survey stores times) is for tests."""
+    """`compute()`, or the criteria an earlier run computed under the same conditions."""
     if store.path == ":memory:":
         return compute()
+    file = entry_file(store.path, home, options, folder)
+    entry = _read(file)
+    if entry is not None and entry.holds(now):
+        return entry.found
     from marketscout.dsm.catalog import trade_paths
 
-    stamp = store_stamp(store.path)  # before reading: a write after it makes a new key
-    outside = [(p, file_stamp(p)) for p in trade_paths(store)]
-    key = repr((code_stamp(), str(Path(store.path).resolve()), stamp, store.changes, outside,
-                data_key(home, options)))
-    file = folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
-    entry = _read(file)
-    if entry is not None and (entry.valid_until is None or _now(now) < entry.valid_until):
-        return entry.found
+    outside = tuple((p, file_stamp(p)) for p in trade_paths(store))  # before reading them
     found = compute()
     from marketscout.survey.answers import criterion_changes_at
 
-    _write(file, Entry(found, criterion_changes_at(store, _now(now))))
+    _write(file, Entry(found, criterion_changes_at(store, _now(now)), outside))
     return found
 
 

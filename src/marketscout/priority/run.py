@@ -13,7 +13,7 @@ from marketscout.criteria.base import Criterion
 from marketscout.errors import InputError
 from marketscout.priority.build import PriorityList, build_priority_list
 from marketscout.priority.options import DEFAULTS, Options
-from marketscout.store import Store
+from marketscout.store import Store, open_store
 
 
 def compute_criteria(store: Store, home: str, options: Options | None = None, *,
@@ -77,3 +77,19 @@ def rank(store: Store, home: str = "LTU", options: Options | None = None, *,
     home = countries.to_iso3(home, where="--home")
     return build_priority_list(home, compute_criteria(store, home, options, cache=cache),
                                options)
+
+
+def rank_file(db_path: Path, home: str = "LTU", options: Options | None = None, *,
+              cache: Path | None = None) -> PriorityList:
+    """`rank` on the store file at `db_path` (made from the snapshot on first use), opened only
+    when `cache` does not hold the criteria for its present state (`priority.memo`)."""
+    from marketscout.priority import memo
+
+    options = options or DEFAULTS
+    home = countries.to_iso3(home, where="--home")
+    _check_overrides(home, options)
+    found = memo.lookup(db_path, home, options, cache) if cache is not None else None
+    if found is None:
+        with open_store(db_path) as store:
+            found = compute_criteria(store, home, options, cache=cache)
+    return build_priority_list(home, found, options)
