@@ -300,3 +300,29 @@ def test_provenance_is_reread_after_every_committed_change(tmp_path: Path) -> No
     finally:
         first.close()
         second.close()
+
+
+def test_load_all_takes_parquet_arrow_and_pandas_in_one_transaction(
+        store: Store, tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    rows = gii_rows([41.5, 58.2, 60.1])
+    rows.to_parquet(tmp_path / "gii.parquet", index=False)
+    store.load_all([({"gii": tmp_path / "gii.parquet"}, prov("a")),
+                    ({"gii": pa.Table.from_pandas(rows, preserve_index=False)}, prov("b")),
+                    ({"gii": rows}, prov("c"))])
+    got = store.query("SELECT source_id, iso3, score FROM gii ORDER BY source_id, iso3")
+    for source in "abc":
+        part = got[got["source_id"] == source]
+        assert part["iso3"].tolist() == ["DEU", "FRA", "LTU"]
+        assert part["score"].tolist() == [58.2, 60.1, 41.5]
+    assert [p.source_id for p in store.provenance()] == ["a", "b", "c"]
+
+
+def test_load_all_changes_nothing_when_one_source_fails(store: Store, tmp_path: Path) -> None:
+    store.load({"gii": gii_rows([1.0])}, prov("old"))
+    bad = gii_rows([2.0]).drop(columns=["score"])
+    with pytest.raises(StoreError, match="missing column"):
+        store.load_all([({"gii": gii_rows([3.0])}, prov("new")), ({"gii": bad}, prov("bad"))])
+    assert [p.source_id for p in store.provenance()] == ["old"]
+    assert store.query("SELECT count(*) AS n FROM gii")["n"][0] == 1

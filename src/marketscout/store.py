@@ -17,10 +17,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import duckdb
 import pandas as pd
@@ -29,6 +30,25 @@ from marketscout.errors import MarketscoutError, StoreError
 from marketscout.provenance import Provenance
 from marketscout.store_keep import FOLDER as KEPT_FOLDER
 from marketscout.store_keep import UserData, is_user_load, is_user_table, written_tables
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# Rows to load: a pandas DataFrame, an Arrow table, or a Parquet file (the snapshot), which
+# DuckDB reads itself: no pandas or Arrow copy on the way.
+Frame: TypeAlias = "pd.DataFrame | pa.Table | Path"
+
+
+@dataclass(frozen=True)
+class _Parquet:
+    path: Path
+    columns: list[str]
+
+
+def _names(frame: pd.DataFrame | pa.Table | _Parquet) -> list[str]:
+    if isinstance(frame, pd.DataFrame):
+        return list(frame.columns)
+    return list(frame.columns if isinstance(frame, _Parquet) else frame.column_names)
 
 # DuckDB takes one writer at a time per database without conflicts; the web app writes from
 # several threads, so Store.write serialises writers within this process.
@@ -257,9 +277,7 @@ class Store:
         the `original` file (a path, or a name and its bytes) with the `options` it was read
         with, so `marketscout store rebuild` can restore it.
         """
-        frames = {
-            name: self._conform(name, frame, provenance.source_id) for name, frame in tables.items()
-        }
+        frames = self._conformed(tables, provenance)
 
         def keep(con: duckdb.DuckDBPyConnection) -> None:
             if self.kept is not None and is_user_load(provenance):
@@ -268,23 +286,54 @@ class Store:
         with self._transaction(f"Loading '{provenance.source_id}'",
                                "Check the input file; the store keeps its previous data.",
                                after=keep) as con:
-            old = con.execute(
-                "SELECT tables FROM provenance WHERE source_id = ?", [provenance.source_id]
-            ).fetchone()
-            for name in set(old[0].split(",") if old and old[0] else []) | set(frames):
-                con.execute(f"DELETE FROM {name} WHERE source_id = ?", [provenance.source_id])
-            for name, frame in frames.items():
-                con.register("_incoming", frame)
-                cols = ", ".join(f'"{c}"' for c in frame.columns)
-                con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _incoming")
-                con.unregister("_incoming")
-            record = provenance.to_dict() | {"tables": ",".join(sorted(frames))}
-            con.execute("DELETE FROM provenance WHERE source_id = ?", [provenance.source_id])
-            keys = list(record)
-            con.execute(
-                f"INSERT INTO provenance ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
-                [record[k] for k in keys],
-            )
+            self._replace(con, frames, provenance)
+
+    def load_all(self, loads: Iterable[tuple[Mapping[str, Frame], Provenance]],
+                 step: Callable[[str], None] | None = None) -> None:
+        """`load` each (tables, provenance) in ONE transaction: all take effect or none (the
+        snapshot: about 20 sources, a commit each would be a third of a first run). The tables
+        may also be pyarrow Tables or Parquet files (read by DuckDB itself). Meant for data
+        that is not a user import (nothing is kept under user-data/); `step` is told each
+        source id before it loads."""
+        with self._transaction("Loading the snapshot",
+                               "Reinstall marketscout; the store keeps its previous data.") as con:
+            for tables, provenance in loads:
+                if is_user_load(provenance):
+                    raise StoreError(f"'{provenance.source_id}' is a user import: use load().",
+                                     fix="This is a bug; please report it.")
+                if step is not None:
+                    step(provenance.source_id)
+                self._replace(con, self._conformed(tables, provenance), provenance)
+
+    def _conformed(self, tables: Mapping[str, Frame], provenance: Provenance
+                   ) -> dict[str, pd.DataFrame | pa.Table | _Parquet]:
+        return {name: self._conform(name, frame) for name, frame in tables.items()}
+
+    def _replace(self, con: duckdb.DuckDBPyConnection,
+                 frames: Mapping[str, pd.DataFrame | pa.Table | _Parquet],
+                 provenance: Provenance) -> None:
+        """Inside a transaction: the source's old rows out, `frames` and its provenance in."""
+        old = con.execute(
+            "SELECT tables FROM provenance WHERE source_id = ?", [provenance.source_id]
+        ).fetchone()
+        for name in set(old[0].split(",") if old and old[0] else []) | set(frames):
+            con.execute(f"DELETE FROM {name} WHERE source_id = ?", [provenance.source_id])
+        for name, frame in frames.items():
+            cols = ", ".join(f'"{c}"' for c in _names(frame))
+            sql = f"INSERT INTO {name} (source_id, {cols}) SELECT ?, {cols} FROM "
+            if isinstance(frame, _Parquet):
+                con.execute(sql + "read_parquet(?)", [provenance.source_id, str(frame.path)])
+                continue
+            con.register("_incoming", frame)
+            con.execute(sql + "_incoming", [provenance.source_id])
+            con.unregister("_incoming")
+        record = provenance.to_dict() | {"tables": ",".join(sorted(frames))}
+        con.execute("DELETE FROM provenance WHERE source_id = ?", [provenance.source_id])
+        keys = list(record)
+        con.execute(
+            f"INSERT INTO provenance ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})",
+            [record[k] for k in keys],
+        )
 
     @contextmanager
     def _transaction(self, what: str, fix: str, touched: Iterable[str] = (),
@@ -344,19 +393,26 @@ class Store:
             with _WRITE_LOCK:
                 self._keep(self._con, [t for t in self._columns if is_user_table(t)], None)
 
-    def _conform(self, table: str, frame: pd.DataFrame, source_id: str) -> pd.DataFrame:
+    def _conform(self, table: str, frame: Frame) -> pd.DataFrame | pa.Table | _Parquet:
+        """The table's columns of `frame`, in the table's order (source_id is added on insert);
+        a column the table needs and `frame` lacks is an error."""
         self._check_table(table)
+        if isinstance(frame, Path):
+            found = self._con.execute("DESCRIBE SELECT * FROM read_parquet(?)",
+                                      [str(frame)]).fetchall()
+            frame = _Parquet(frame, [str(row[0]) for row in found])
+        have = set(_names(frame))
         expected = [c for c in self.columns(table)
-                    if c in frame.columns or (table, c) not in self._defaulted]
-        missing = [c for c in expected if c not in frame.columns]
+                    if c in have or (table, c) not in self._defaulted]
+        missing = [c for c in expected if c not in have]
         if missing:
             raise StoreError(
                 f"Table '{table}' is missing column(s) {', '.join(missing)}.",
                 fix="This is a bug in the parser that produced it; please report it.",
             )
-        out = frame[expected].copy()
-        out.insert(0, "source_id", source_id)
-        return out
+        if isinstance(frame, _Parquet):
+            return _Parquet(frame.path, expected)
+        return frame[expected] if isinstance(frame, pd.DataFrame) else frame.select(expected)
 
     def remove(self, source_id: str) -> None:
         """Delete one source's rows and provenance, in one transaction."""

@@ -8,8 +8,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from marketscout.errors import StoreError
 from marketscout.provenance import Provenance
 from marketscout.store import Store
@@ -40,11 +38,11 @@ def load_snapshot(store: Store, folder: Path | None = None,
     folder = folder or snapshot_dir()
     manifest = read_manifest(folder)
     sources = manifest["sources"]
-    for done, entry in enumerate(sources):
-        if step is not None:
-            step(done, len(sources), entry["provenance"]["source_id"])
-        tables = {name: pd.read_parquet(folder / file) for name, file in entry["tables"].items()}
-        store.load(tables, Provenance.from_dict(entry["provenance"]))
+    ids = [entry["provenance"]["source_id"] for entry in sources]
+    loads = (({name: folder / file for name, file in entry["tables"].items()},
+              Provenance.from_dict(entry["provenance"])) for entry in sources)
+    store.load_all(loads, step=None if step is None else
+                   lambda source_id: step(ids.index(source_id), len(ids), source_id))
     if step is not None:
         step(len(sources), len(sources), "")
     store.set_meta("snapshot_built", str(manifest.get("built", "")))
