@@ -111,14 +111,21 @@ def remembered(store: Store, home: str, options: Options, folder: Path,
     entry = _read(file)
     if entry is not None and entry.holds(now):
         return entry.found
-    from marketscout.dsm.catalog import trade_paths
+    entry = fresh_entry(store, compute, now)
+    _write(file, entry)
+    return entry.found
 
-    outside = tuple((p, file_stamp(p)) for p in trade_paths(store))  # before reading them
-    found = compute()
+
+def fresh_entry(store: Store, compute: Callable[[], list[Criterion]],
+                now: datetime | None = None) -> Entry:
+    """`compute()` with what bounds how long it holds while the store is unchanged: the stamps
+    of the trade files it reads (taken before) and the next closing of a survey round."""
+    from marketscout.dsm.catalog import trade_paths
     from marketscout.survey.answers import criterion_changes_at
 
-    _write(file, Entry(found, criterion_changes_at(store, _now(now)), outside))
-    return found
+    outside = tuple((p, file_stamp(p)) for p in trade_paths(store))
+    found = compute()
+    return Entry(found, criterion_changes_at(store, _now(now)), outside)
 
 
 def _now(now: datetime | None) -> datetime:

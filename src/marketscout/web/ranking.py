@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from marketscout import countries, priority
 from marketscout.criteria.base import Criterion
 from marketscout.errors import InputError
+from marketscout.priority import memo
 from marketscout.priority.memo import store_stamp
 from marketscout.priority.options import CRITERIA, DEFAULTS, YEARS, Override
 from marketscout.store import Store, open_store
@@ -139,7 +140,7 @@ class Ranker:
     max_lists: int = 32
     max_criteria: int = 8
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _criteria: OrderedDict[tuple[object, ...], list[Criterion]] = field(
+    _criteria: OrderedDict[tuple[object, ...], memo.Entry] = field(
         default_factory=OrderedDict, repr=False)
     _lists: OrderedDict[tuple[object, ...], priority.PriorityList] = field(
         default_factory=OrderedDict, repr=False)
@@ -175,14 +176,19 @@ class Ranker:
         return value
 
     def criteria(self, query: RankQuery) -> list[Criterion]:
-        """Every criterion for the query's home and data choices (from cache when fresh)."""
+        """Every criterion for the query's home and data choices (from cache while it holds:
+        the store unchanged, the trade files unchanged, no survey round closed since)."""
         self._check_fresh()
-        found = self._recall(self._criteria, query.data_key)
-        if found is None:
+        entry = self._recall(self._criteria, query.data_key)
+        if entry is None or not entry.holds(None):
+            if entry is not None:  # a round closed or a trade file changed: lists are stale
+                with self._lock:
+                    self._lists.clear()
             with open_store(self.db_path) as store:
-                found = priority.compute_criteria(store, query.home, query.options())
-            self._remember(self._criteria, query.data_key, found, self.max_criteria)
-        return found
+                entry = memo.fresh_entry(store, lambda: priority.compute_criteria(
+                    store, query.home, query.options()))
+            self._remember(self._criteria, query.data_key, entry, self.max_criteria)
+        return entry.found
 
     def priority_list(self, query: RankQuery) -> priority.PriorityList:
         """The priority list for the query; only the index and Monte Carlo runs are rebuilt
