@@ -17,6 +17,21 @@ RAW = REPO.parent / "shared" / "data"
 FIXTURES = Path(__file__).parent / "data"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests' cache folder (downloads, the country table, kept criteria): never the
+    user's own, also for the processes tests start (they inherit the environment)."""
+    import os
+
+    before = os.environ.get("MARKETSCOUT_CACHE")
+    os.environ["MARKETSCOUT_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("MARKETSCOUT_CACHE", None)
+    else:
+        os.environ["MARKETSCOUT_CACHE"] = before
+
+
 @pytest.fixture
 def raw_data() -> Path:
     """The real public files in ../shared/data; tests using them skip where it is absent."""
