@@ -31,7 +31,9 @@ def _fast(descriptor: Any) -> bool:
         return isinstance(annotation, type) and issubclass(annotation, Enum)
     if annotation in NAMES:
         return info.min is None and info.max is None
-    return annotation in (str, bool, Path)
+    if annotation is Path:
+        return getattr(info, "path_type", None) in (None, Path)
+    return annotation in (str, bool)
 
 
 def convert(annotation: Any, info: Any, value: Any) -> Any:
@@ -61,7 +63,7 @@ def convert(annotation: Any, info: Any, value: Any) -> Any:
         return BOOLS[str(value).strip().lower()]
     from typer._param_types import coerce_cli_path
 
-    return coerce_cli_path(Path(value), info, path_type=info.path_type or Path)
+    return coerce_cli_path(Path(value), info, path_type=Path)
 
 
 def install() -> None:
