@@ -6,7 +6,7 @@
   Harmonized System with their chapter ranges. Source: World Customs Organization, Harmonized
   Commodity Description and Coding System, section titles as in the 1992 edition (HS92, the
   revision of BACI HS92; later editions change only section III's wording). Chapter 77 is
-  reserved, 98-99 are for national use: codes there fall in no section.
+  reserved within section XV; codes in chapters 98-99 (national use) fall in no section.
 * A user's sector mapping: a CSV with columns `hs` (an HS code of 2 to 6 digits, or a range of
   codes of one length such as `8401-8487`) and `sector` (the label). A product takes the most
   specific entry that covers it (longest code); overlapping entries of the same length are an
@@ -42,12 +42,18 @@ def sections() -> pd.DataFrame:
 
 def section_of(product: str) -> tuple[str, str]:
     """(numeral, title) of an HS6 code's section; ('', '') for chapters in none."""
-    chapter = int(str(product)[:2])
+    return _by_chapter().get(int(str(product)[:2]), ("", ""))
+
+
+@lru_cache(maxsize=1)
+def _by_chapter() -> dict[int, tuple[str, str]]:
+    """Chapter -> (numeral, title), from the sections' chapter ranges (looked up per row)."""
     table = sections()
-    row = table[(table["first_chapter"] <= chapter) & (table["last_chapter"] >= chapter)]
-    if row.empty:
-        return "", ""
-    return str(row["numeral"].iloc[0]), str(row["title"].iloc[0])
+    return {chapter: (str(numeral), str(title))
+            for numeral, title, first, last in zip(table["numeral"], table["title"],
+                                                   table["first_chapter"],
+                                                   table["last_chapter"], strict=True)
+            for chapter in range(int(first), int(last) + 1)}
 
 
 def product_names(store: Store | None, codes: list[str]) -> dict[str, str]:
@@ -146,7 +152,8 @@ def rollup(opportunities: pd.DataFrame, by: str | SectorMap = "section") -> pd.D
         keys = ["group"]
     elif by == "chapter":
         frame["group"] = codes.str[:2]
-        frame["section"] = codes.map(lambda c: section_of(c)[0])
+        numerals = {c: section_of(c)[0] for c in codes.unique()}
+        frame["section"] = codes.map(numerals)
         keys = ["group", "section"]
     elif by == "section":
         labels = {c: section_of(c) for c in codes.unique()}

@@ -3,9 +3,9 @@ survey, calls, plans) goes through `write_workbook`.
 
 Each sheet gets a bold header row with units, frozen, with an autofilter; column widths
 fitted to the content; a number format per column; the machine name of each column in the
-header cell's note. Rows are streamed (XlsxWriter's constant-memory mode: about ten times
-openpyxl's speed), so any size is written in flat memory, with a progress bar on large
-tables. Text that a spreadsheet would run as a
+header cell's note. Data rows are streamed to the sheet a column at a time
+(`reports.xlsxrows`, in XlsxWriter's constant-memory mode), so any size is written in flat
+memory and fast, with a progress bar on large tables. Text that a spreadsheet would run as a
 formula is stored as text (`reports.columns`). An "About" sheet first carries the title,
 the warnings and where the numbers come from.
 """
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from marketscout.reports.columns import FORMATS, Column, columns_for, is_formula_like, plain
 from marketscout.reports.files import check_output
+from marketscout.reports.xlsxrows import Tail, column_tails, stream_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,26 +109,6 @@ def _write(ws: Any, row: int, col: int, value: Any, styles: _Styles, number: Any
             ws.write_string(row, col, text, styles.wrap if wrap else None)
 
 
-def _column_writer(ws: Any, styles: _Styles, series: pd.Series, col: Column, j: int) -> Any:
-    """A function writing row i of one column: numbers converted once, for speed."""
-    import pandas as pd
-
-    wrap = col.width is not None and col.width >= 40
-    kind = series.dtype
-    if pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind):
-        values = series.to_numpy(dtype=float, na_value=float("nan")).tolist()
-        number = styles.number(col.fmt)
-
-        def write_number(i: int) -> None:
-            v = values[i]
-            if v == v and v not in (math.inf, -math.inf):
-                ws.write_number(i + 1, j, v, number)
-
-        return write_number
-    objects = series.tolist()
-    return lambda i: _write(ws, i + 1, j, objects[i], styles, None, wrap)
-
-
 def _about_sheet(book: Any, styles: _Styles, title: str, about: list[tuple[str, Any]],
                  warnings: list[str]) -> None:
     ws = book.add_worksheet("About")
@@ -159,15 +140,18 @@ def _table_sheet(book: Any, styles: _Styles, sheet: Sheet, advance: Any) -> None
         ws.write_string(0, j, col.title, styles.header)
         note = f"{col.note}\n" if col.note else ""
         ws.write_comment(0, j, f"{note}column: {col.key}", {"author": "marketscout"})
-    writers = [_column_writer(ws, styles, frame[c.key], c, j) for j, c in enumerate(cols)]
-    for i in range(len(frame)):
-        for write in writers:
-            write(i)
-        if (i + 1) % 1000 == 0:
-            advance(1000)
-    advance(len(frame) % 1000)
+    cells = [_cells(styles, frame[c.key], c) for c in cols]
+    stream_rows(ws, cells, f"sheet {sheet.name!r}", advance)
     if cols:
         ws.autofilter(0, 0, max(len(frame), 1), len(cols) - 1)
+
+
+def _cells(styles: _Styles, series: pd.Series, col: Column) -> list[Tail]:
+    """One column's cells: numbers in the column's format, wide text columns wrapped."""
+    wrap = col.width is not None and col.width >= 40
+    return column_tails(series, styles.number(col.fmt)._get_xf_index(),
+                        styles.wrap._get_xf_index() if wrap else None,
+                        (styles.quoted_wrap if wrap else styles.quoted)._get_xf_index())
 
 
 def _fit(frame: pd.DataFrame, col: Column) -> float:
