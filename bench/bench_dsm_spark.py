@@ -52,7 +52,6 @@ def main() -> None:
     rows = sum(world.rows.values())
     trade = TradeSource.files(*world.paths)
     years = sorted(world.trade_files)
-    _process(folder, args.home, world.paths)
     engines: list[object] = ["duckdb"]
     if not args.skip_spark:
         from marketscout.dsm.spark import local_session
@@ -77,36 +76,6 @@ def main() -> None:
             name = "duckdb" if engine == "duckdb" else "spark local[2]"
             _all_years(trade, years, store, engine, name, rows, folder)
         _robustness(trade, args.home, spec.last_year, store, args.draws)
-
-
-def _process(folder: Path, home: str, paths: list[Path]) -> None:
-    """Issue 16's targets, as whole processes: `dsm run` for one home vs one DuckDB group-by
-    pass over the same files; the workbook of the run vs the same rows as CSV."""
-    import os
-    import subprocess
-    import sys
-    import tempfile
-
-    listed = ", ".join(f"'{p}'" for p in paths)
-    group_by = ("import duckdb; duckdb.sql(\"SELECT j, k, i, sum(v) FROM read_parquet([" + listed
-                + "]) GROUP BY ALL\").fetchall()")
-    with tempfile.TemporaryDirectory() as tmp:
-        env = os.environ | {"MARKETSCOUT_HOME": tmp}
-        cli = [sys.executable, "-m", "marketscout", "dsm", "run", "--home", home, "--trade",
-               str(folder)]
-        subprocess.run([*cli, "--format", "csv", "--output", f"{tmp}/warm.csv"], env=env,
-                       check=True, capture_output=True)  # builds the store once
-        runs = {"group-by pass": [sys.executable, "-c", group_by],
-                "dsm run (csv)": [*cli, "--format", "csv", "--output", f"{tmp}/o.csv"],
-                "dsm run (xlsx)": [*cli, "--format", "xlsx", "--output", f"{tmp}/o.xlsx"]}
-        took = {}
-        for name, command in runs.items():
-            start = time.perf_counter()
-            subprocess.run(command, env=env, check=True, capture_output=True)
-            took[name] = time.perf_counter() - start
-    base, csv, xlsx = took["group-by pass"], took["dsm run (csv)"], took["dsm run (xlsx)"]
-    print(f"whole process: group-by pass {base:.2f} s; dsm run {csv:.2f} s = {csv / base:.2f}x "
-          f"(target <= 2x); with the workbook {xlsx:.2f} s (xlsx/csv {xlsx / csv:.2f}x)")
 
 
 def _all_years(trade: TradeSource, years: list[int], store: Store, engine: object, name: str,

@@ -176,3 +176,19 @@ def test_missing_product_code(tmp_path: Path) -> None:
     frame.to_parquet(tmp_path / "own.parquet")
     with pytest.raises(InputError, match="1 trade row\\(s\\) with a missing value"):
         run_dsm(TradeSource.files(tmp_path / "own.parquet"), "LTU", 2021)
+
+
+def test_the_latest_year_and_exporters_per_year_of_csv_and_parquet(tmp_path: Path) -> None:
+    """`dsm run` without --year takes the latest year of the files (two years, hand-made)."""
+    from marketscout.dsm.available import latest_trade_year, trade_years
+
+    older = baci_csv(tmp_path / "BACI_TEST_Y2019.csv", ['2019,440,276,10110,1,"1"'])
+    newer = baci_csv(tmp_path / "BACI_TEST_Y2021.csv", [
+        '2021,440,276,10110,1,"1"', '2021,616,276,10110,2,"1"', '2021,616,251,10110,2,"1"'])
+    source = TradeSource.files(older, newer)
+    assert latest_trade_year(source) == 2021
+    assert trade_years(source) == {2019: 1, 2021: 2}
+    parquet = tmp_path / "flows.parquet"
+    pd.DataFrame({"t": [2018, 2020], "i": [440, 616], "j": [276, 276], "k": [10110, 10110],
+                  "v": [1.0, 2.0], "q": [1.0, 1.0]}).to_parquet(parquet)
+    assert latest_trade_year(TradeSource.files(parquet)) == 2020

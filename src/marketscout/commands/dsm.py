@@ -97,17 +97,17 @@ def _checked_source(trade: list[Path] | None) -> None:
 
 
 def _year(store: Store, source: TradeSource, year: int | None) -> int:
-    from marketscout.dsm.engine import trade_years
+    from marketscout.dsm.available import latest_trade_year
     from marketscout.errors import DataNotAvailableError
 
     if year is not None:
         return year
-    years = trade_years(source, store)  # a scan of the year column: DuckDB is enough
-    if not years:
+    latest = latest_trade_year(source, store)  # DuckDB is enough, for either engine
+    if latest is None:
         raise DataNotAvailableError(f"No trade data found in {source.label}.",
                                     fix="Pass --trade FILE or run `marketscout dsm import "
                                     "trade FILE`.")
-    return max(years)
+    return latest
 
 
 @contextmanager

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from marketscout.dsm.config import DSMConfig
 from marketscout.dsm.connect import connection
-from marketscout.dsm.relation import TradeSource, exporters_by_year
+from marketscout.dsm.relation import TradeSource, exporters_by_year, latest_year
 from marketscout.store import Store
 
-__all__ = ["HOW", "complete_year", "trade_years"]
+__all__ = ["HOW", "complete_year", "latest_trade_year", "trade_years"]
 
 HOW = ("The DSM needs a complete BACI year (all exporters): `marketscout data update baci` "
        "when online, or `marketscout dsm import trade BACI_HS92_Y2021_V202301.csv` with the "
@@ -25,6 +25,12 @@ def trade_years(trade: TradeSource, store: Store | None = None,
     about 220; the shipped sample has 2)."""
     with connection(store, engine) as (_, con):
         return exporters_by_year(con, trade)
+
+
+def latest_trade_year(trade: TradeSource, store: Store | None = None) -> int | None:
+    """The latest year in the trade data (None when it holds none)."""
+    with connection(store, "duckdb") as (_, con):
+        return latest_year(con, trade)
 
 
 def complete_year(store: Store, source: TradeSource, year: int | None,

@@ -222,6 +222,14 @@ def exporters_by_year(con: duckdb.DuckDBPyConnection, source: TradeSource) -> di
     return {int(y): int(n) for y, n in rows if y is not None}
 
 
+def latest_year(con: duckdb.DuckDBPyConnection, source: TradeSource) -> int | None:
+    """The source's latest year (DuckDB answers from Parquet statistics: no scan)."""
+    rel = relation(con, source)
+    (found,) = con.execute(f"SELECT max({layout_columns(rel.layout)['year']}) "
+                           f"FROM {rel.sql}").fetchone() or (None,)
+    return None if found is None else int(found)
+
+
 def layout_columns(layout: str) -> dict[str, str]:
     """Column names of one layout, by role."""
     names = BACI_COLUMNS if layout == "baci" else OWN_COLUMNS

@@ -11,11 +11,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from marketscout.reports.columns import Column, columns_for, plain, rounded, safe_text
+from marketscout.reports.columns import (
+    FORMATS,
+    Column,
+    columns_for,
+    plain,
+    rounded,
+    safe_text,
+)
 from marketscout.reports.files import check_output
 
 if TYPE_CHECKING:
@@ -29,9 +37,30 @@ def csv_text(frame: pd.DataFrame, columns: Sequence[Column] = (), *,
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.key if machine_headers else c.title for c in cols])
-    for row in frame[[c.key for c in cols]].itertuples(index=False, name=None):
-        writer.writerow([_cell(v, c) for v, c in zip(row, cols, strict=True)])
+    writer.writerows(zip(*[_column(frame[c.key], c) for c in cols], strict=True))
     return buffer.getvalue()
+
+
+def _column(series: pd.Series, column: Column) -> list[Any]:
+    """One column's cells, converted a column at a time: the same cells as `_cell` gives
+    value by value, with the common kinds (floats, integers, booleans, text) taken whole."""
+    import numpy as np
+
+    values = series.tolist()
+    digits = FORMATS[column.fmt][1]
+    # NumPy kinds only: pandas' nullable Int64/Float64 hold pd.NA, handled by `_cell`
+    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else "O"
+    if kind == "f":
+        if digits is None:
+            return ["" if v != v else v for v in values]
+        if digits == 0:
+            return [round(v) if math.isfinite(v) else "" for v in values]
+        return [round(v, digits) if math.isfinite(v) else "" for v in values]
+    if kind == "b" or (kind in "iu" and not digits):
+        return values
+    if kind in "iu":
+        return [round(float(v), digits) for v in values]
+    return [safe_text(v) if type(v) is str else _cell(v, column) for v in values]
 
 
 def _cell(value: Any, column: Column) -> Any:
