@@ -31,6 +31,7 @@ from pathlib import Path
 
 from bench_dsm import FULL, SMALL, cached_world
 from marketscout.settings import load_settings
+from process_env import process_env
 
 TARGET_RATIO, TARGET_XLSX = 2.0, 30.0
 
@@ -46,11 +47,11 @@ def whole_processes(folder: Path, paths: list[Path], home: str, repeat: int) -> 
     """Median wall seconds of each command, run in turn `repeat` times (so that a change in
     the machine's load hits every command alike)."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = os.environ | {"MARKETSCOUT_HOME": tmp, "MARKETSCOUT_CACHE": f"{tmp}/cache"}
+        env = process_env(tmp, f"{tmp}/pycache")
         cli = [sys.executable, "-m", "marketscout", "dsm", "run", "--home", home, "--trade",
                str(folder)]
         subprocess.run([*cli, "--format", "csv", "--output", f"{tmp}/warm.csv"], env=env,
-                       check=True, capture_output=True)  # builds the store once
+                       check=True, capture_output=True)  # builds the store, writes bytecode
         runs = {"group-by pass": [sys.executable, "-c", group_by_code(paths)],
                 "dsm run --format csv": [*cli, "--format", "csv", "--output", f"{tmp}/o.csv"],
                 "dsm run --format xlsx": [*cli, "--format", "xlsx", "--output",

@@ -22,7 +22,6 @@ the source tree is compiled again in every process (about 0.2 s more for `rank`)
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shutil
 import statistics
@@ -31,6 +30,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from process_env import process_env
 
 ROOT = Path(__file__).resolve().parents[1]
 ASEM = ROOT.parent / "shared" / "data" / "index"
@@ -85,12 +86,8 @@ def main() -> None:
                         help="keep PYTHONDONTWRITEBYTECODE as set (compile in every process)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "MARKETSCOUT_HOME": tmp, "MARKETSCOUT_CACHE": f"{tmp}/cache",
-               "PYTHONPATH": os.pathsep.join(
-                   [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])}
-        if not args.no_bytecode:
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
-            env["PYTHONPYCACHEPREFIX"] = f"{tmp}/pycache"
+        env = process_env(tmp, None if args.no_bytecode else f"{tmp}/pycache",
+                          f"{tmp}/cache")
         cli = [sys.executable, "-m", "marketscout"]
         subprocess.run([*cli, "rank", "--home", "LTU"], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # build the store

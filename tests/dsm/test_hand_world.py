@@ -123,6 +123,24 @@ def test_every_opportunity_and_its_cell(base: DSMResult) -> None:
         assert got["hhi"] == pytest.approx(hhi), pair
 
 
+def test_a_product_code_written_two_ways_is_one_product(tmp_path: Path, inputs: Store) -> None:
+    """History rows split in halves, one coded 10110 and one 010110 (text codes, as files of
+    two origins can hold): the same opportunities, cells and exclusions as the hand world."""
+    frame = hw.flows().astype({"k": str})
+    history = frame[frame["t"] < 2021]
+    halves = history.assign(v=history["v"] / 2)
+    padded = halves.assign(k=halves["k"].str.zfill(6))
+    mixed = pd.concat([frame[frame["t"] == 2021], halves, padded])
+    result = run(hw.write_world(tmp_path / "mixed", mixed), inputs)
+    opp = by_pair(result.opportunities)
+    assert set(opp.index) == set(EXPECTED) and len(opp) == len(EXPECTED)
+    for pair, (row, col, cell, *_rest) in EXPECTED.items():
+        assert tuple(opp.loc[pair, ["row_class", "col_class", "cell"]]) == (row, col, cell), pair
+    excluded = by_pair(result.excluded)
+    assert {pair: (str(excluded.loc[pair, "filter"]), excluded.loc[pair, "reason"])
+            for pair in EXCLUDED} == EXCLUDED
+
+
 def test_growth_shares_and_relative_position(base: DSMResult) -> None:
     opp = by_pair(base.opportunities)
     p1 = opp.loc[("DEU", "010110")]

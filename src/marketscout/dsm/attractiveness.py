@@ -47,10 +47,15 @@ FROM supplier GROUP BY ALL
 
 # One row per market and product with a column per year (m_2016, ...): several times faster
 # than one row per year at BACI's scale.
+# Grouped by the product code as stored, then cast: one cast per market and product instead
+# of one per row (about 0.15 s of 1.6 at 40 million rows); the outer sum merges codes that
+# are one product written two ways (010110 and 10110).
 _HISTORY = """
 CREATE OR REPLACE TEMP TABLE history AS
-SELECT importer AS market, CAST(product AS INTEGER) AS product, {columns}
-FROM flows WHERE year IN ({years}) GROUP BY ALL
+SELECT market, CAST(product AS INTEGER) AS product, {totals}
+FROM (SELECT importer AS market, product, {columns}
+      FROM flows WHERE year IN ({years}) GROUP BY ALL)
+GROUP BY ALL
 """
 
 _LATE_PAIRS = """
@@ -215,7 +220,9 @@ def build_history(con: duckdb.DuckDBPyConnection, years: Years, config: DSMConfi
     (needs supply and f1)."""
     main, middle = years.main, years.middle
     listed = ", ".join(map(str, main)) or "NULL"
-    con.execute(_HISTORY.format(columns=_columns("m", "value", main), years=listed))
+    totals = ", ".join(f"sum(m_{y}) AS m_{y}" for y in main) or "NULL AS m_none"
+    con.execute(_HISTORY.format(columns=_columns("m", "value", main), totals=totals,
+                                years=listed))
     if years.base is not None and middle:
         con.execute(_LATE_PAIRS.format(base=years.base),
                     {"min_value": config.min_import_value})
