@@ -175,7 +175,8 @@ def run_dsm(trade: TradeSource, home: str, year: int, config: DSMConfig | None =
 
 def _codes(frames: dict[str, pd.DataFrame]) -> list[str]:
     codes = set(frames["opportunities"]["product"].astype(str))
-    return sorted(codes | set(frames["excluded"]["product"].astype(str)))
+    excluded = frames["excluded"]["product"]  # a categorical: its labels, not every row
+    return sorted(codes | set(excluded.cat.categories.astype(str)))
 
 
 def run_single(con: duckdb.DuckDBPyConnection, trade: TradeSource, home: str, year: int,

@@ -31,7 +31,8 @@ from marketscout.reports.dsm_columns import (
 )
 
 SCHEMA = "marketscout.dsm-run/1"
-# openpyxl writes about 10,000 rows a second: longer exclusion lists go to Parquet or JSON.
+# The workbook keeps the first 100,000 excluded product-markets (a full BACI year has about a
+# million, near a sheet's 1,048,576 rows): the whole list goes to Parquet or JSON.
 XLSX_MAX_EXCLUDED = 100_000
 
 
