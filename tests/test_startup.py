@@ -33,8 +33,8 @@ print("HEAVY=" + json.dumps(sorted({m.split(".")[0] for m in sys.modules} & heav
 """
 
 
-def _heavy_after(args: list[str]) -> tuple[list[str], str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+def _heavy_after(args: list[str], **env_vars: str) -> tuple[list[str], str]:
+    env = {**os.environ, **env_vars, "PYTHONPATH": os.pathsep.join(
         [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
     done = subprocess.run(
         [sys.executable, "-c", WRAPPER, json.dumps(args), json.dumps(HEAVY)],
@@ -76,3 +76,16 @@ def test_help_lists_the_main_job_first_with_plain_flags() -> None:
     assert re.search(r"^  --home \S+ ", rank_help, re.M)  # `--flag VALUE`, as click prints
     assert re.search(r"^  --compare \S+ ", rank_help, re.M)
     assert "╭" not in rank_help  # plain click help, not Rich panels
+
+
+def test_a_warm_rank_on_kept_criteria_needs_no_database_engine(tmp_path: Path) -> None:
+    """The criteria kept from the first run (priority.memo) are read without opening the
+    store: DuckDB, SciPy, the web and Excel stacks stay unloaded (pandas reads the kept
+    frames)."""
+    home = {"MARKETSCOUT_HOME": str(tmp_path / "home"),
+            "MARKETSCOUT_CACHE": str(tmp_path / "cache")}
+    first, out = _heavy_after(["rank", "--home", "LTU"], **home)
+    assert "duckdb" in first and "Traceback" not in out  # the first run builds the store
+    heavy, out = _heavy_after(["rank", "--home", "LTU"], **home)
+    assert "Lithuania" in out or "LTU" in out
+    assert set(heavy) <= {"pandas", "numpy", "pyarrow"}, heavy

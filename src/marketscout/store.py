@@ -23,7 +23,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-import duckdb
 import pandas as pd
 
 from marketscout.errors import MarketscoutError, StoreError
@@ -32,6 +31,7 @@ from marketscout.store_keep import FOLDER as KEPT_FOLDER
 from marketscout.store_keep import UserData, is_user_load, is_user_table, written_tables
 
 if TYPE_CHECKING:
+    import duckdb
     import pyarrow as pa
 
 # Rows to load: a pandas DataFrame, an Arrow table, or a Parquet file (the snapshot), which
@@ -153,6 +153,8 @@ def _problem(path: str, exc: BaseException, doing: str) -> StoreError:
 def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     """Open the database, waiting (bounded, said once on stderr) while another process holds
     it; every other failure becomes a StoreError naming the file and what to do."""
+    import duckdb
+
     if path != ":memory:":
         file = Path(path)
         if file.is_dir():
@@ -205,6 +207,8 @@ class Store:
 
     def __init__(self, path: Path | str = ":memory:", *, read_only: bool = False,
                  keep: UserData | None = None) -> None:
+        import duckdb
+
         self.path = str(path)
         self._changes_key: object = id(self) if self.path == ":memory:" else self.path
         self._provenance_memo: tuple[int, tuple[Provenance, ...]] | None = None
@@ -232,6 +236,8 @@ class Store:
 
     def _ensure_schema(self) -> None:
         """Create missing tables, skipped when the stored schema digest is the current one."""
+        import duckdb
+
         sql, digest = _schema_sql()
         try:
             row = self._con.execute(
@@ -346,6 +352,8 @@ class Store:
         After the commit, still under the lock, the user data it changed is kept (user tables
         among `touched` exported, and `after` run): see marketscout.store_keep.
         """
+        import duckdb
+
         with _WRITE_LOCK:
             con = self._con
             con.execute("BEGIN TRANSACTION")
@@ -372,6 +380,8 @@ class Store:
     def _keep(self, con: duckdb.DuckDBPyConnection, touched: Iterable[str],
               after: Callable[[duckdb.DuckDBPyConnection], None] | None) -> None:
         """Keep the user data a committed change touched (store_keep); the change stays."""
+        import duckdb
+
         if self.kept is None:
             return
         try:
@@ -442,6 +452,8 @@ class Store:
     @contextmanager
     def _reading(self) -> Iterator[None]:
         """Reads that meet a damaged file raise a StoreError saying so and what to do."""
+        import duckdb
+
         try:
             yield
         except duckdb.Error as exc:
