@@ -46,10 +46,9 @@ FROM supplier GROUP BY ALL
 """
 
 # One row per market and product with a column per year (m_2016, ...): several times faster
-# than one row per year at BACI's scale.
-# Grouped by the product code as stored, then cast: one cast per market and product instead
-# of one per row (about 0.15 s of 1.6 at 40 million rows); the outer sum merges codes that
-# are one product written two ways (010110 and 10110).
+# than one row per year at BACI's scale. Grouped by the product code as stored, then cast:
+# one cast per market and product instead of one per row (about 0.15 s of 1.6 at 40 million
+# rows); the outer sum merges codes that are one product written two ways (010110, 10110).
 _HISTORY = """
 CREATE OR REPLACE TEMP TABLE history AS
 SELECT market, CAST(product AS INTEGER) AS product, {totals}
