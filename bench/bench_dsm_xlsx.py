@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 from bench_dsm import FULL, SMALL, cached_world
+from marketscout.dsm.synthetic import load_world
 from marketscout.settings import load_settings
 from process_env import process_env
 
@@ -82,7 +83,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 def same_rows(folder: Path, home: str, year: int) -> tuple[int, float, float]:
     """Rows of the opportunities table, and seconds to write them as XLSX and as CSV."""
     from marketscout.dsm.engine import run_dsm
-    from marketscout.dsm.synthetic import load_world, load_world_inputs
+    from marketscout.dsm.synthetic import load_world_inputs
     from marketscout.dsm.trade import TradeSource
     from marketscout.reports.csvfile import write_csv
     from marketscout.reports.dsm_columns import PAIR_COLUMNS
@@ -118,8 +119,6 @@ def main() -> None:
           f"{os.cpu_count()} CPUs, load average "
           + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     folder = cached_world(spec, args.cache)
-    from marketscout.dsm.synthetic import load_world
-
     took = whole_processes(folder, load_world(folder).paths, args.home, args.repeat)
     (base, base_cpu), (run, _), (xlsx, _) = (
         took["group-by pass"], took["dsm run"], took["dsm run --format xlsx"])

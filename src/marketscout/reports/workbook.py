@@ -149,9 +149,8 @@ def _table_sheet(book: Any, styles: _Styles, sheet: Sheet, advance: Any) -> None
 def _cells(styles: _Styles, series: pd.Series, col: Column) -> list[Tail]:
     """One column's cells: numbers in the column's format, wide text columns wrapped."""
     wrap = col.width is not None and col.width >= 40
-    return column_tails(series, styles.number(col.fmt)._get_xf_index(),
-                        styles.wrap._get_xf_index() if wrap else None,
-                        (styles.quoted_wrap if wrap else styles.quoted)._get_xf_index())
+    return column_tails(series, styles.number(col.fmt), styles.wrap if wrap else None,
+                        styles.quoted_wrap if wrap else styles.quoted)
 
 
 def _fit(frame: pd.DataFrame, col: Column) -> float:

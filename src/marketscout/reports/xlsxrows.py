@@ -6,8 +6,8 @@ synthetic world. Here each column's cells are formatted in one pass and each row
 worksheet's row file as one string: the same `<row>`/`<c>` XML XlsxWriter writes for
 `write_number`, `write_string` and `write_boolean` (tests/reports/test_xlsxrows.py compares
 both, cell kind by cell kind). It relies on XlsxWriter's constant-memory internals
-(`Worksheet.fh`, `previous_row`, `_write_single_row`, `_check_dimensions`, `xls_rowmax`), so
-pyproject.toml pins XlsxWriter to 3.x.
+(`Worksheet.fh`, `previous_row`, `_write_single_row`, `_check_dimensions`, `xls_rowmax`,
+`Format._get_xf_index`), so pyproject.toml pins XlsxWriter to 3.x.
 
 A cell is a number (with the column's number format), a boolean, or text stored as text
 (never a formula: text a spreadsheet would run gets the quote-prefix style); missing and
@@ -67,21 +67,26 @@ def value_tail(value: Any, text_style: Callable[[str], int | None]) -> Tail:
         return boolean_tail(value)
     if isinstance(value, int | float):
         return number_tail(value, None)
-    return text_tail(str(value), text_style(str(value)))
+    text = str(value)
+    return text_tail(text, text_style(text))
 
 
-def column_tails(series: pd.Series, number_style: int, plain_text: int | None,
-                 quoted_text: int) -> list[Tail]:
-    """Every cell of one column; numbers converted once, repeated texts formatted once."""
+def column_tails(series: pd.Series, number: Any, plain_text: Any | None,
+                 quoted_text: Any) -> list[Tail]:
+    """Every cell of one column; numbers converted once, repeated texts formatted once. The
+    XlsxWriter formats: of the numbers, of text (None: unformatted), of formula-like text."""
     import pandas as pd
 
     kind = series.dtype
     if pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind):
         values = series.to_numpy(dtype=float, na_value=float("nan")).tolist()
+        number_style = number._get_xf_index()
         return [number_tail(v, number_style) for v in values]
+    plain_style = None if plain_text is None else plain_text._get_xf_index()
+    quoted_style = quoted_text._get_xf_index()
 
     def style(text: str) -> int | None:
-        return quoted_text if is_formula_like(text) else plain_text
+        return quoted_style if is_formula_like(text) else plain_style
 
     seen: dict[Any, Tail] = {}
     out: list[Tail] = []
